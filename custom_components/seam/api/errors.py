@@ -1,0 +1,132 @@
+"""Exceptions raised by the Seam client: one base, one class per way a call can fail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import ActionAttempt
+
+
+class SeamError(Exception):
+    """Base of every error the Seam client raises."""
+
+    # The `seam-request-id` of the request the error is about, when there is one.
+    request_id: str | None = None
+
+
+class SeamApiError(SeamError):
+    """Seam answered with an error.
+
+    Keeps the HTTP status, Seam's `error.type` and message, and the `seam-request-id` so a user
+    or Seam's support can find the request.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        """Build the error from what Seam answered."""
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_type = error_type
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        """Say what Seam said, with its error type and request id."""
+        parts = [self.message]
+        if self.error_type:
+            parts.append(f"type: {self.error_type}")
+        if self.request_id:
+            parts.append(f"request id: {self.request_id}")
+        return parts[0] if len(parts) == 1 else f"{parts[0]} ({', '.join(parts[1:])})"
+
+
+class SeamUnauthorizedError(SeamApiError):
+    """401: the API key is wrong or revoked."""
+
+
+class SeamInvalidInputError(SeamApiError):
+    """400: Seam rejected the request's input."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        request_id: str | None = None,
+        validation_errors: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep Seam's per-field validation errors beside the message."""
+        super().__init__(message, status=status, error_type=error_type, request_id=request_id)
+        self.validation_errors = validation_errors or {}
+
+
+class SeamNotFoundError(SeamApiError):
+    """404: the device, action attempt or other object does not exist (see `error_type`)."""
+
+
+class SeamConflictError(SeamApiError):
+    """409: the request clashes with existing state (e.g. `duplicate_access_code`)."""
+
+
+class SeamRateLimitedError(SeamApiError):
+    """429: too many requests; `retry_after` holds Seam's `Retry-After` seconds when given."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Keep how long Seam asked us to wait."""
+        super().__init__(message, status=status, error_type=error_type, request_id=request_id)
+        self.retry_after = retry_after
+
+
+class SeamServerError(SeamApiError):
+    """5xx, or an answer that is not Seam's JSON: a fault on Seam's side, usually transient."""
+
+
+class SeamConnectionError(SeamError):
+    """Seam could not be reached (DNS, refused or dropped connection)."""
+
+
+class SeamTimeoutError(SeamError):
+    """Seam did not answer within the request timeout."""
+
+
+class SeamActionAttemptFailedError(SeamError):
+    """Seam reports the action attempt ended with an error."""
+
+    def __init__(self, action_attempt: ActionAttempt, request_id: str | None = None) -> None:
+        """Keep the failed attempt, Seam's error, and the request id of the command."""
+        self.action_attempt = action_attempt
+        self.request_id = request_id
+        self.error_type = action_attempt.error_type or "unknown_error"
+        self.error_message = action_attempt.error_message or "Seam gave no reason"
+        super().__init__(f"{self.error_message} (type: {self.error_type})")
+
+
+class SeamActionAttemptTimeoutError(SeamError):
+    """The action attempt was still pending when we stopped waiting; it may still finish."""
+
+    def __init__(
+        self, action_attempt: ActionAttempt, waited: float, request_id: str | None = None
+    ) -> None:
+        """Keep the last attempt seen, how long we waited and the command's request id."""
+        self.action_attempt = action_attempt
+        self.request_id = request_id
+        self.waited = waited
+        super().__init__(
+            f"Action attempt {action_attempt.action_attempt_id} still pending after {waited:.1f} s"
+        )

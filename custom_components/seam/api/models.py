@@ -1,0 +1,274 @@
+"""Typed, frozen models of what Seam returns, parsed in one place.
+
+Unknown fields are ignored and unknown enum values are kept as plain strings, so a new Seam
+release never breaks parsing; a missing required field raises `SeamServerError`, because the
+answer is not what Seam documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .errors import SeamServerError
+
+type JSON = dict[str, Any]
+
+
+def _require(data: JSON, key: str, kind: str) -> Any:
+    """Return data[key], or raise a clear error naming what is missing."""
+    try:
+        value = data[key]
+    except (KeyError, TypeError):
+        raise SeamServerError(
+            f"Seam's {kind} lacks the required field '{key}'", status=200
+        ) from None
+    if value is None:
+        raise SeamServerError(f"Seam's {kind} has no value for '{key}'", status=200)
+    return value
+
+
+def _opt_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _opt_float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _opt_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class ActionAttemptStatus(StrEnum):
+    """Where an action attempt stands; values Seam adds later read as `UNKNOWN`."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    ERROR = "error"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ActionAttemptStatus:
+        return cls.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A Seam workspace: the account an API key belongs to."""
+
+    workspace_id: str
+    name: str
+    company_name: str | None = None
+    is_sandbox: bool = False
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Workspace:
+        """Parse Seam's workspace object."""
+        workspace_id = str(_require(data, "workspace_id", "workspace"))
+        return cls(
+            workspace_id=workspace_id,
+            name=_opt_str(data.get("name")) or workspace_id,
+            company_name=_opt_str(data.get("company_name")),
+            is_sandbox=data.get("is_sandbox") is True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceError:
+    """One entry of a device's `errors`; `code` may be one Seam adds later."""
+
+    code: str
+    message: str
+    is_device_error: bool = True
+    is_connected_account_error: bool = False
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: JSON) -> DeviceError:
+        """Parse one device error."""
+        return cls(
+            code=_opt_str(data.get("error_code")) or "unknown_error",
+            message=_opt_str(data.get("message")) or "",
+            is_device_error=data.get("is_device_error") is not False,
+            is_connected_account_error=data.get("is_connected_account_error") is True,
+            created_at=_opt_datetime(data.get("created_at")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceWarning:
+    """One entry of a device's `warnings`."""
+
+    code: str
+    message: str
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: JSON) -> DeviceWarning:
+        """Parse one device warning."""
+        return cls(
+            code=_opt_str(data.get("warning_code")) or "unknown_warning",
+            message=_opt_str(data.get("message")) or "",
+            created_at=_opt_datetime(data.get("created_at")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CodeConstraints:
+    """What codes a device accepts: Seam's supported lengths and its constraint types."""
+
+    supported_code_lengths: tuple[int, ...] = ()
+    constraint_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A Seam device, with what Home Assistant needs of a lock."""
+
+    device_id: str
+    device_type: str
+    display_name: str
+    nickname: str | None = None
+    connected_account_id: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    image_url: str | None = None
+    online: bool = False
+    locked: bool | None = None
+    door_open: bool | None = None
+    battery_level: float | None = None
+    battery_status: str | None = None
+    has_direct_power: bool | None = None
+    keypad_battery_level: float | None = None
+    can_remotely_lock: bool = False
+    can_remotely_unlock: bool = False
+    can_program_online_access_codes: bool = False
+    code_constraints: CodeConstraints = field(default_factory=CodeConstraints)
+    errors: tuple[DeviceError, ...] = ()
+    warnings: tuple[DeviceWarning, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The name the user gave the device in Seam, else Seam's display name."""
+        return self.nickname or self.display_name
+
+    @property
+    def is_lock(self) -> bool:
+        """Seam can lock or unlock it (capabilities_supported is not proof: thermostats list it)."""
+        return self.can_remotely_lock or self.can_remotely_unlock
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Device:
+        """Parse Seam's device object."""
+        device_id = str(_require(data, "device_id", "device"))
+        props: JSON = data.get("properties") or {}
+        model: JSON = props.get("model") or {}
+        battery: JSON = props.get("battery") or {}
+        keypad_battery: JSON = props.get("keypad_battery") or (
+            (props.get("accessory_keypad") or {}).get("battery") or {}
+        )
+        manufacturer = _opt_str(model.get("manufacturer_display_name")) or _opt_str(
+            props.get("manufacturer")
+        )
+        battery_level = _opt_float(props.get("battery_level"))
+        if battery_level is None:
+            battery_level = _opt_float(battery.get("level"))
+        lengths = props.get("supported_code_lengths") or []
+        constraints = props.get("code_constraints") or []
+        # Seam's display_name is the nickname or else appearance.name; reading appearance.name
+        # first gives the same name in production and the real one from Seam's fake server,
+        # whose display_name is "Smart Device" for every device.
+        display_name = (
+            _opt_str((props.get("appearance") or {}).get("name"))
+            or _opt_str(data.get("display_name"))
+            or _opt_str(props.get("name"))
+            or device_id
+        )
+        return cls(
+            device_id=device_id,
+            device_type=_opt_str(data.get("device_type")) or "unknown",
+            display_name=display_name,
+            nickname=_opt_str(data.get("nickname")),
+            connected_account_id=_opt_str(data.get("connected_account_id")),
+            manufacturer=manufacturer,
+            model=_opt_str(model.get("display_name")),
+            serial_number=_opt_str(props.get("serial_number")),
+            image_url=_opt_str(props.get("image_url")),
+            online=props.get("online") is True,
+            locked=_opt_bool(props.get("locked")),
+            door_open=_opt_bool(props.get("door_open")),
+            battery_level=battery_level,
+            battery_status=_opt_str(battery.get("status")),
+            has_direct_power=_opt_bool(props.get("has_direct_power")),
+            keypad_battery_level=_opt_float(keypad_battery.get("level")),
+            can_remotely_lock=data.get("can_remotely_lock") is True,
+            can_remotely_unlock=data.get("can_remotely_unlock") is True,
+            can_program_online_access_codes=data.get("can_program_online_access_codes") is True,
+            code_constraints=CodeConstraints(
+                supported_code_lengths=tuple(
+                    int(n) for n in lengths if _opt_float(n) is not None and float(n).is_integer()
+                ),
+                constraint_types=tuple(
+                    str(c["constraint_type"])
+                    for c in constraints
+                    if isinstance(c, dict) and "constraint_type" in c
+                ),
+            ),
+            errors=tuple(
+                DeviceError.from_json(e) for e in data.get("errors") or () if isinstance(e, dict)
+            ),
+            warnings=tuple(
+                DeviceWarning.from_json(w)
+                for w in data.get("warnings") or ()
+                if isinstance(w, dict)
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActionAttempt:
+    """What Seam is doing for a command: pending until `success` or `error`."""
+
+    action_attempt_id: str
+    action_type: str
+    status: ActionAttemptStatus
+    error_type: str | None = None
+    error_message: str | None = None
+    # Newer API versions say whether the provider saw the bolt move; None when not reported.
+    was_confirmed_by_device: bool | None = None
+    request_id: str | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        """Seam is still working (an unknown status counts as still working)."""
+        return self.status in (ActionAttemptStatus.PENDING, ActionAttemptStatus.UNKNOWN)
+
+    @classmethod
+    def from_json(cls, data: JSON, request_id: str | None = None) -> ActionAttempt:
+        """Parse Seam's action attempt object."""
+        error: JSON = data.get("error") or {}
+        result: JSON = data.get("result") or {}
+        return cls(
+            action_attempt_id=str(_require(data, "action_attempt_id", "action attempt")),
+            action_type=_opt_str(data.get("action_type")) or "UNKNOWN",
+            status=ActionAttemptStatus(_require(data, "status", "action attempt")),
+            error_type=_opt_str(error.get("type")),
+            error_message=_opt_str(error.get("message")),
+            was_confirmed_by_device=_opt_bool(result.get("was_confirmed_by_device")),
+            request_id=request_id,
+        )
