@@ -21,18 +21,24 @@ from .errors import (
     SeamUnauthorizedError,
 )
 from .models import (
+    AccessCode,
+    AccessCodeStatus,
     ActionAttempt,
     ActionAttemptStatus,
     CodeConstraints,
     Device,
     DeviceError,
     DeviceWarning,
+    Webhook,
     Workspace,
 )
+from .webhooks import SeamWebhookSignatureError, sign_webhook, verify_webhook
 
 __all__ = [
     "ACTION_ATTEMPT_TIMEOUT",
     "DEFAULT_BASE_URL",
+    "AccessCode",
+    "AccessCodeStatus",
     "ActionAttempt",
     "ActionAttemptStatus",
     "CodeConstraints",
@@ -52,6 +58,10 @@ __all__ = [
     "SeamServerError",
     "SeamTimeoutError",
     "SeamUnauthorizedError",
+    "SeamWebhookSignatureError",
+    "Webhook",
     "Workspace",
     "action_attempt_poll_delay",
+    "sign_webhook",
+    "verify_webhook",
 ]

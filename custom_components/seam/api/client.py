@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import json
 import logging
@@ -25,7 +26,15 @@ from .errors import (
     SeamTimeoutError,
     SeamUnauthorizedError,
 )
-from .models import JSON, ActionAttempt, ActionAttemptStatus, Device, Workspace
+from .models import (
+    JSON,
+    AccessCode,
+    ActionAttempt,
+    ActionAttemptStatus,
+    Device,
+    Webhook,
+    Workspace,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,6 +48,8 @@ MAX_RETRY_AFTER = 10.0
 # Slow providers (hub-bridged and some Wi-Fi locks) take 10-30 s; 45 s covers them with margin
 # without holding an automation for minutes. A later answer still shows at the next update.
 ACTION_ATTEMPT_TIMEOUT = 45.0
+# With webhooks, the outcome is pushed; a poll this often only covers a lost delivery.
+PUSHED_POLL_INTERVAL = 10.0
 _FIRST_POLL = 0.25
 _MIN_POLL_GAP = 0.15
 _POLL_GROWTH = 0.35
@@ -68,6 +79,29 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+
+
+def _seam_time(value: datetime) -> str:
+    """An aware datetime as Seam writes times: ISO 8601 in UTC with a `Z`."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _access_code_fields(
+    name: str | None, code: str | None, starts_at: datetime | None, ends_at: datetime | None
+) -> JSON:
+    """The fields of an access code to create or change; absent ones are left out."""
+    fields: JSON = {"name": name, "code": code}
+    if starts_at is not None:
+        fields["starts_at"] = _seam_time(starts_at)
+    if ends_at is not None:
+        fields["ends_at"] = _seam_time(ends_at)
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _optional_attempt(data: JSON, request_id: str | None) -> ActionAttempt | None:
+    """The action attempt of an answer; Seam's fake server sends none for access codes."""
+    raw = data.get("action_attempt")
+    return ActionAttempt.from_json(raw, request_id) if isinstance(raw, dict) else None
 
 
 class SeamClient:
@@ -159,9 +193,17 @@ class SeamClient:
         return ActionAttempt.from_json(data.get("action_attempt") or {}, request_id)
 
     async def wait_for_action_attempt(
-        self, action_attempt: ActionAttempt, *, max_wait: float = ACTION_ATTEMPT_TIMEOUT
+        self,
+        action_attempt: ActionAttempt,
+        *,
+        max_wait: float = ACTION_ATTEMPT_TIMEOUT,
+        pushed: asyncio.Future[ActionAttempt] | None = None,
     ) -> ActionAttempt:
-        """Poll until the attempt succeeds (returned) or fails (raised), at most `max_wait` s.
+        """Wait until the attempt succeeds (returned) or fails (raised), at most `max_wait` s.
+
+        Without `pushed`, polls on `action_attempt_poll_delay`'s schedule. With `pushed` (a
+        future that a webhook receiver resolves with the attempt's outcome), the outcome comes
+        from it and polling is only a safety net every `PUSHED_POLL_INTERVAL` s.
 
         Errors carry the request id of `action_attempt`, i.e. of the command that started it.
         Raises `SeamActionAttemptFailedError` with Seam's error, or
@@ -175,14 +217,108 @@ class SeamClient:
             elapsed = loop.time() - start
             if elapsed >= max_wait:
                 raise SeamActionAttemptTimeoutError(attempt, elapsed, action_attempt.request_id)
-            await asyncio.sleep(min(action_attempt_poll_delay(elapsed), max_wait - elapsed))
-            try:
-                attempt = await self.get_action_attempt(attempt.action_attempt_id)
-            except (SeamServerError, SeamRateLimitedError, SeamConnectionError, SeamTimeoutError):
-                _LOGGER.debug("Polling action attempt %s failed", attempt.action_attempt_id)
+            if pushed is None:
+                await asyncio.sleep(min(action_attempt_poll_delay(elapsed), max_wait - elapsed))
+            else:
+                try:
+                    attempt = await asyncio.wait_for(
+                        asyncio.shield(pushed), min(PUSHED_POLL_INTERVAL, max_wait - elapsed)
+                    )
+                except TimeoutError:
+                    pass
+                else:
+                    if attempt.status is ActionAttemptStatus.ERROR and not attempt.error_type:
+                        # Seam's failure events carry no reason: one read fetches it.
+                        detailed = await self._poll_action_attempt(attempt)
+                        if detailed.status is ActionAttemptStatus.ERROR:
+                            attempt = detailed
+                    continue
+            attempt = await self._poll_action_attempt(attempt)
         if attempt.status is ActionAttemptStatus.ERROR:
             raise SeamActionAttemptFailedError(attempt, action_attempt.request_id)
         return attempt
+
+    async def _poll_action_attempt(self, attempt: ActionAttempt) -> ActionAttempt:
+        """Read the attempt again; on a transient failure keep what we had."""
+        try:
+            return await self.get_action_attempt(attempt.action_attempt_id)
+        except (SeamServerError, SeamRateLimitedError, SeamConnectionError, SeamTimeoutError):
+            _LOGGER.debug("Polling action attempt %s failed", attempt.action_attempt_id)
+            return attempt
+
+    async def create_webhook(self, url: str, event_types: Sequence[str]) -> Webhook:
+        """Ask Seam to post these events to `url`; the answer holds the signing secret."""
+        data, _ = await self._request(
+            "/webhooks/create", {"url": url, "event_types": list(event_types)}, retry=False
+        )
+        return Webhook.from_json(data.get("webhook") or {})
+
+    async def list_webhooks(self) -> list[Webhook]:
+        """Return every webhook of the workspace."""
+        data = await self._read("/webhooks/list")
+        return [Webhook.from_json(raw) for raw in data.get("webhooks") or ()]
+
+    async def delete_webhook(self, webhook_id: str) -> None:
+        """Delete a webhook; one try, as it runs while an entry unloads or Home Assistant stops."""
+        await self._request("/webhooks/delete", {"webhook_id": webhook_id}, retry=False)
+
+    async def list_access_codes(self, device_id: str) -> list[AccessCode]:
+        """Return the access codes Seam manages on one device.
+
+        Seam's default page (55,000 codes) holds every code a lock can store, so there is no
+        page to follow. Seam's fake server answers with the codes of every device: only this
+        device's are kept.
+        """
+        data = await self._read("/access_codes/list", {"device_id": device_id})
+        codes = [
+            AccessCode.from_json(raw)
+            for raw in data.get("access_codes") or ()
+            if isinstance(raw, dict)
+        ]
+        return [code for code in codes if code.device_id == device_id]
+
+    async def create_access_code(
+        self,
+        device_id: str,
+        *,
+        name: str,
+        code: str | None = None,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+    ) -> tuple[AccessCode, ActionAttempt | None]:
+        """Create an access code (Seam picks the code when `code` is None). Never retried.
+
+        Both `starts_at` and `ends_at` (aware datetimes) make a time-bound code, neither an
+        ongoing one. Returns the new code and the action attempt that sets it, if Seam sent one.
+        """
+        body = {"device_id": device_id, **_access_code_fields(name, code, starts_at, ends_at)}
+        data, request_id = await self._request("/access_codes/create", body, retry=False)
+        access_code = AccessCode.from_json(data.get("access_code") or {})
+        return access_code, _optional_attempt(data, request_id)
+
+    async def update_access_code(
+        self,
+        access_code_id: str,
+        *,
+        name: str | None = None,
+        code: str | None = None,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+    ) -> ActionAttempt | None:
+        """Change an access code's name, code or window (None leaves it). Never retried."""
+        body = {
+            "access_code_id": access_code_id,
+            **_access_code_fields(name, code, starts_at, ends_at),
+        }
+        data, request_id = await self._request("/access_codes/update", body, retry=False)
+        return _optional_attempt(data, request_id)
+
+    async def delete_access_code(self, access_code_id: str) -> ActionAttempt | None:
+        """Delete an access code from its device. Never retried."""
+        data, request_id = await self._request(
+            "/access_codes/delete", {"access_code_id": access_code_id}, retry=False
+        )
+        return _optional_attempt(data, request_id)
 
     async def _action(self, path: str, body: JSON) -> ActionAttempt:
         data, request_id = await self._request(path, body, retry=False)

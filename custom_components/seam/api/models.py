@@ -272,3 +272,84 @@ class ActionAttempt:
             was_confirmed_by_device=_opt_bool(result.get("was_confirmed_by_device")),
             request_id=request_id,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A Seam webhook: where Seam posts events, and the secret that signs them."""
+
+    webhook_id: str
+    url: str
+    secret: str | None = None
+    event_types: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Webhook:
+        """Parse Seam's webhook object."""
+        return cls(
+            webhook_id=str(_require(data, "webhook_id", "webhook")),
+            url=_opt_str(data.get("url")) or "",
+            secret=_opt_str(data.get("secret")),
+            event_types=tuple(str(t) for t in data.get("event_types") or ()),
+        )
+
+
+class AccessCodeStatus(StrEnum):
+    """Where an access code stands on its device; values Seam adds later read as `UNKNOWN`."""
+
+    SETTING = "setting"
+    SET = "set"
+    UNSET = "unset"
+    REMOVING = "removing"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _missing_(cls, value: object) -> AccessCodeStatus:
+        return cls.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class AccessCode:
+    """A PIN code Seam manages on a device: `ongoing`, or `time_bound` to its window."""
+
+    access_code_id: str
+    device_id: str
+    name: str
+    code: str | None
+    status: AccessCodeStatus
+    type: str
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    # Seam's `error_code` / `warning_code` of each entry, e.g. `failed_to_set_on_device`.
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_time_bound(self) -> bool:
+        """The code works only between `starts_at` and `ends_at`."""
+        return self.type == "time_bound"
+
+    @classmethod
+    def from_json(cls, data: JSON) -> AccessCode:
+        """Parse Seam's access code object."""
+        starts_at = _opt_datetime(data.get("starts_at"))
+        ends_at = _opt_datetime(data.get("ends_at"))
+        return cls(
+            access_code_id=str(_require(data, "access_code_id", "access code")),
+            device_id=str(_require(data, "device_id", "access code")),
+            name=_opt_str(data.get("name")) or "",
+            code=_opt_str(data.get("code")),
+            status=AccessCodeStatus(_opt_str(data.get("status")) or "unknown"),
+            type=_opt_str(data.get("type")) or ("time_bound" if ends_at else "ongoing"),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            errors=_issue_codes(data.get("errors"), "error_code"),
+            warnings=_issue_codes(data.get("warnings"), "warning_code"),
+        )
+
+
+def _issue_codes(entries: Any, key: str) -> tuple[str, ...]:
+    """The codes of an `errors` or `warnings` list, skipping malformed entries."""
+    if not isinstance(entries, list):
+        return ()
+    return tuple(str(entry[key]) for entry in entries if isinstance(entry, dict) and entry.get(key))

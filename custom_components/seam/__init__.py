@@ -1,0 +1,78 @@
+"""The Seam integration: smart locks of many brands through Seam's cloud API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.const import CONF_API_KEY, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import SeamClient
+from .const import CONF_API_URL, DEFAULT_API_URL, DOMAIN
+from .coordinator import SeamConfigEntry, SeamCoordinator
+from .repairs import async_clear_repairs, async_update_repairs
+from .services import async_setup_services
+from .webhook import SeamWebhooks, async_delete_seam_webhook
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.LOCK,
+    Platform.SENSOR,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the access-code actions once, whatever the number of workspaces."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool:
+    """Set up one Seam workspace: a 401 starts re-authentication, other failures retry later."""
+    coordinator = SeamCoordinator(hass, entry, _client(hass, entry.data))
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    async_update_repairs(hass, entry)
+    entry.async_on_unload(coordinator.async_add_listener(lambda: async_update_repairs(hass, entry)))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Webhooks are set up in the background: locks work (polled) from the first moment.
+    webhooks = SeamWebhooks(hass, entry)
+    entry.async_on_unload(webhooks.async_stop)
+    entry.async_create_background_task(hass, webhooks.async_start(), "seam_webhooks")
+    return True
+
+
+def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> SeamClient:
+    return SeamClient(
+        async_get_clientsession(hass),
+        data[CONF_API_KEY],
+        base_url=data.get(CONF_API_URL, DEFAULT_API_URL),
+    )
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool:
+    """Unload a Seam workspace."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
+    """The entry is deleted: delete the Seam webhook it made (unloading already tried)."""
+    async_clear_repairs(hass, entry)
+    await async_delete_seam_webhook(_client(hass, entry.data), entry.data)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: SeamConfigEntry, device_entry: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device only once Seam no longer lists it."""
+    return not any(
+        domain == DOMAIN and device_id in entry.runtime_data.data
+        for domain, device_id in device_entry.identifiers
+    )

@@ -1,0 +1,79 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+# Imported first so Home Assistant resolves `custom_components` to this repository.
+import custom_components.seam  # noqa: F401
+from custom_components.seam.const import CONF_API_URL, DOMAIN
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from tests.fake_seam import fake_seam, fake_seam_process  # noqa: F401
+from tests.simulator import SeamSimulator
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format (ids and timestamps left out).
+
+    The plugin defines the same fixture, but syrupy's own plugin registers after it and wins.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, as Home Assistant core's own fixture of this name does."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[SeamSimulator]:
+    """A fresh Seam simulator on 127.0.0.1, stopped when the test ends."""
+    async with SeamSimulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def config_entry(simulator: SeamSimulator) -> MockConfigEntry:
+    """A config entry for the simulator's workspace (not yet added to Home Assistant)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id="01JSEAMTESTENTRY0000000000",
+        title=simulator.workspace_name,
+        unique_id=simulator.workspace_id,
+        data={CONF_API_KEY: simulator.api_key, CONF_API_URL: simulator.url},
+    )
+
+
+async def setup_integration(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add the entry to Home Assistant and set it up, as the user's config would."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance(hass: HomeAssistant, seconds: float) -> None:
+    """Let `seconds` of Home Assistant time pass (timers such as the poll interval fire)."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    # Scheduled refreshes run as background tasks, which block_till_done skips by default.
+    await hass.async_block_till_done(wait_background_tasks=True)
