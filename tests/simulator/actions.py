@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 import uuid
 
@@ -24,6 +25,8 @@ class ActionAttempts:
         self.by_id: dict[str, JsonObject] = {}
         self._devices = devices
         self._pending: dict[str, _Pending] = {}
+        # Told of each resolution (attempt JSON, device id, lock?), e.g. to emit webhook events.
+        self.on_resolved: Callable[[JsonObject, str, bool], None] | None = None
 
     def start(self, device: SimDevice, *, lock: bool) -> JsonObject:
         """Create a pending LOCK_DOOR/UNLOCK_DOOR attempt; return a snapshot of it.
@@ -90,3 +93,5 @@ class ActionAttempts:
         else:
             error = {"type": outcome.error_type, "message": outcome.error_message}
             attempt.update(status="error", result=None, error=error)
+        if self.on_resolved is not None:
+            self.on_resolved(attempt, pending.device_id, pending.lock)

@@ -80,6 +80,11 @@ class SeamRoutes:
             "/locks/lock_door": Route(self.lock_door, read_only=False),
             "/locks/unlock_door": Route(self.unlock_door, read_only=False),
             "/action_attempts/get": Route(self.action_attempts_get, read_only=True),
+            **self._sim.access_codes.routes(),
+            "/webhooks/create": Route(self._sim.webhooks.create, read_only=False),
+            "/webhooks/list": Route(self._sim.webhooks.list, read_only=True),
+            "/webhooks/get": Route(self._sim.webhooks.get, read_only=True),
+            "/webhooks/delete": Route(self._sim.webhooks.delete, read_only=False),
         }
 
     def workspaces_get(self, params: JsonObject) -> JsonObject:

@@ -15,10 +15,12 @@ import uuid
 
 from aiohttp import web
 
+from .access_codes import AccessCodes
 from .actions import ActionAttempts
 from .errors import SeamApiError, default_error_type, default_message
 from .models import Fault, JsonObject, Outcome, RecordedRequest, SimDevice
 from .routes import LIST_PARAMS, SeamRoutes
+from .webhooks import Webhooks
 
 HOST = "127.0.0.1"
 # A stopped server must not wait long for handlers; stop() already ends their sleeps.
@@ -73,7 +75,12 @@ class SeamSimulator:
         self.latency = 0.0
         """Seconds added to every response."""
         self._attempts = ActionAttempts(self.devices)
+        self._attempts.on_resolved = self._emit_attempt_events
+        self.webhooks = Webhooks(workspace_id)
+        """Webhooks registered through the API; `emit()` delivers events to them, signed."""
         self.action_attempts: dict[str, JsonObject] = self._attempts.by_id
+        self.access_codes = AccessCodes(self.devices, self._attempts.by_id)
+        """Access codes; set `outcome` and `delay` for their action attempts."""
         self._routes = SeamRoutes(self, self._attempts).table()
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
         self._request_numbers = itertools.count(1)
@@ -108,10 +115,13 @@ class SeamSimulator:
             raise
         self._runner = runner
         self._port = runner.addresses[0][1]
+        self.webhooks.open()
 
     async def stop(self) -> None:
         """Stop serving and cancel every timer; pending action attempts stay pending."""
         self._attempts.cancel_timers()
+        self.access_codes.cancel_timers()
+        await self.webhooks.close()
         if self._runner is None:
             return
         runner, self._runner = self._runner, None
@@ -132,6 +142,33 @@ class SeamSimulator:
     ) -> None:
         """Stop."""
         await self.stop()
+
+    # Events
+
+    def emit(self, event_type: str, **fields: Any) -> JsonObject:
+        """Deliver a Seam event (signed) to every registered webhook; return the event."""
+        return self.webhooks.emit(event_type, **fields)
+
+    def _emit_attempt_events(self, attempt: JsonObject, device_id: str, lock: bool) -> None:
+        """What Seam sends when a lock or unlock ends: the lock event, then the attempt's."""
+        action = "lock_door" if lock else "unlock_door"
+        device = self.devices.get(device_id)
+        account = {"connected_account_id": device.connected_account_id} if device else {}
+        if attempt["status"] == "success":
+            self.emit(
+                "lock.locked" if lock else "lock.unlocked",
+                device_id=device_id,
+                method="seamapi",
+                action_attempt_id=attempt["action_attempt_id"],
+                **account,
+            )
+        outcome = "succeeded" if attempt["status"] == "success" else "failed"
+        self.emit(
+            f"action_attempt.{action}.{outcome}",
+            action_attempt_id=attempt["action_attempt_id"],
+            action_type=attempt["action_type"],
+            status=attempt["status"],
+        )
 
     # Devices
 
