@@ -1,0 +1,78 @@
+"""Diagnostics: what a maintainer needs to help, with every secret and personal detail removed."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .api import Device
+from .const import CONF_WEBHOOK_SECRET, DOMAIN
+from .coordinator import SeamConfigEntry
+
+TO_REDACT = {
+    CONF_API_KEY,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    "serial_number",
+    "image_url",
+    "nickname",
+    "display_name",
+    "title",
+    "unique_id",
+    "workspace_id",
+    "connected_account_id",
+    "url",
+    "code",
+}
+
+
+def _device(device: Device) -> dict[str, Any]:
+    return async_redact_data(asdict(device), TO_REDACT)
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: SeamConfigEntry
+) -> dict[str, Any]:
+    """Diagnostics of one Seam workspace."""
+    coordinator = entry.runtime_data
+    return {
+        "entry": async_redact_data(entry.as_dict(), TO_REDACT),
+        "coordinator": {
+            "last_update_success": coordinator.last_update_success,
+            "update_interval_seconds": (
+                coordinator.update_interval.total_seconds() if coordinator.update_interval else None
+            ),
+            "last_refresh_seconds": coordinator.last_refresh_seconds,
+            "seam_requests": coordinator.client.request_count,
+            "locks": len(coordinator.data),
+        },
+        "webhooks": {
+            "active": coordinator.push.url is not None,
+            "deliveries": coordinator.push.deliveries,
+            "rejected": coordinator.push.rejected,
+        },
+        "recent_commands": [asdict(record) for record in coordinator.recent_commands],
+        "devices": [_device(device) for device in coordinator.data.values()],
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: SeamConfigEntry, device_entry: dr.DeviceEntry
+) -> dict[str, Any]:
+    """Diagnostics of one lock."""
+    coordinator = entry.runtime_data
+    device_id = next(key for domain, key in device_entry.identifiers if domain == DOMAIN)
+    device = coordinator.data.get(device_id)
+    return {
+        "device": _device(device) if device is not None else None,
+        "recent_commands": [
+            asdict(record)
+            for record in coordinator.recent_commands
+            if record.device_id == device_id
+        ],
+    }

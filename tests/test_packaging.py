@@ -1,0 +1,151 @@
+"""What hassfest and the HACS action would check (both need the internet), checked here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+from awesomeversion import AwesomeVersion
+from PIL import Image
+import pytest
+import yaml
+
+from homeassistant.const import __version__ as HA_VERSION
+
+ROOT = Path(__file__).parent.parent
+INTEGRATION = ROOT / "custom_components" / "seam"
+
+
+def load(name: str) -> Any:
+    return json.loads((INTEGRATION / name).read_text())
+
+
+def test_manifest_keys_present_and_ordered() -> None:
+    manifest = load("manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    for required in (
+        "codeowners",
+        "config_flow",
+        "documentation",
+        "integration_type",
+        "iot_class",
+        "issue_tracker",
+        "version",
+    ):
+        assert required in manifest, required
+    assert manifest["domain"] == "seam"
+    assert manifest["iot_class"] in {"cloud_push", "cloud_polling"}
+    assert AwesomeVersion(manifest["version"]).valid
+    assert manifest["documentation"].startswith("https://")
+
+
+def test_hacs_json_has_only_known_keys_and_a_tested_version() -> None:
+    hacs = json.loads((ROOT / "hacs.json").read_text())
+    known = {
+        "name",
+        "content_in_root",
+        "zip_release",
+        "filename",
+        "hide_default_branch",
+        "country",
+        "homeassistant",
+        "persistent_directory",
+        "render_readme",
+        "hacs",
+    }
+    assert set(hacs) <= known
+    assert hacs["name"] == "Seam"
+    # The minimum version is the one the tests run: never claim an untested older one.
+    assert AwesomeVersion(hacs["homeassistant"]) == AwesomeVersion(HA_VERSION)
+
+
+def test_english_translation_is_strings_json() -> None:
+    assert load("strings.json") == load("translations/en.json")
+
+
+def test_every_action_and_field_is_translated() -> None:
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
+    strings = load("strings.json")["services"]
+    icons = load("icons.json")["services"]
+    assert set(services) == set(strings) == set(icons)
+    for action, spec in services.items():
+        assert strings[action]["name"]
+        assert strings[action]["description"]
+        for field in (spec or {}).get("fields", {}):
+            assert strings[action]["fields"][field]["name"], f"{action}.{field}"
+            assert strings[action]["fields"][field]["description"], f"{action}.{field}"
+
+
+def test_every_exception_key_in_the_code_is_translated() -> None:
+    exceptions = load("strings.json")["exceptions"]
+    code = "\n".join(path.read_text() for path in INTEGRATION.rglob("*.py"))
+    literal = set(re.findall(r'translation_key="([a-z_]+)"', code))
+    literal |= set(re.findall(r'key = "([a-z_]+)"', code))
+    # Keys built from the action name.
+    for action in ("lock", "unlock"):
+        literal |= {
+            f"{action}_failed",
+            f"{action}_not_confirmed",
+            f"{action}_rejected",
+            f"cannot_{action}_remotely",
+            f"{action}_failed_title",
+        }
+    missing = {key for key in literal if key not in exceptions}
+    # Entity translation keys match the same pattern; they live under "entity".
+    entity_keys = {key for platform in load("strings.json")["entity"].values() for key in platform}
+    assert missing - entity_keys - {"lock"} == set()
+
+
+def test_icons_name_only_translated_entities() -> None:
+    strings = load("strings.json").get("entity", {})
+    for platform, entities in load("icons.json")["entity"].items():
+        for key in entities:
+            assert key == "lock" or key in strings.get(platform, {}), f"{platform}.{key}"
+
+
+def test_quality_scale_marks_every_rule() -> None:
+    rules = yaml.safe_load((INTEGRATION / "quality_scale.yaml").read_text())["rules"]
+    every_rule = {
+        # Bronze
+        "action-setup", "appropriate-polling", "brands", "common-modules",
+        "config-flow-test-coverage", "config-flow", "dependency-transparency", "docs-actions",
+        "docs-high-level-description", "docs-installation-instructions",
+        "docs-removal-instructions", "entity-event-setup", "entity-unique-id", "has-entity-name",
+        "runtime-data", "test-before-configure", "test-before-setup", "unique-config-entry",
+        # Silver
+        "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
+        "docs-installation-parameters", "entity-unavailable", "integration-owner",
+        "log-when-unavailable", "parallel-updates", "reauthentication-flow", "test-coverage",
+        # Gold
+        "devices", "diagnostics", "discovery-update-info", "discovery", "docs-data-update",
+        "docs-examples", "docs-known-limitations", "docs-supported-devices",
+        "docs-supported-functions", "docs-troubleshooting", "docs-use-cases", "dynamic-devices",
+        "entity-category", "entity-device-class", "entity-disabled-by-default",
+        "entity-translations", "exception-translations", "icon-translations",
+        "reconfiguration-flow", "repair-issues", "stale-devices",
+        # Platinum
+        "async-dependency", "inject-websession", "strict-typing",
+    }  # fmt: skip
+    assert every_rule <= set(rules)
+    for rule, value in rules.items():
+        status = value if isinstance(value, str) else value["status"]
+        assert status in {"done", "exempt"}, rule
+        if status == "exempt":
+            assert value["comment"].strip(), f"{rule} is exempt without a reason"
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [("icon.png", (256, 256)), ("icon@2x.png", (512, 512)), ("logo.png", None)]
+)
+def test_brand_images(name: str, size: tuple[int, int] | None) -> None:
+    with Image.open(INTEGRATION / "brand" / name) as image:
+        assert image.format == "PNG"
+        if size is not None:
+            assert image.size == size
+        else:
+            assert image.height >= 128
+            assert image.width >= image.height
