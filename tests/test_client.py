@@ -27,7 +27,7 @@ from custom_components.seam.api import (
     SeamUnauthorizedError,
     action_attempt_poll_delay,
 )
-from custom_components.seam.api.client import _retry_after_seconds
+from custom_components.seam.api.transport import _retry_after_seconds
 from tests.simulator import Fault, Outcome, SeamSimulator
 
 FAST_RETRIES = (0.01, 0.02, 0.03)

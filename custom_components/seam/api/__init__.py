@@ -1,11 +1,6 @@
 """A small async client for Seam Connect (https://docs.seam.co), free of Home Assistant."""
 
-from .client import (
-    ACTION_ATTEMPT_TIMEOUT,
-    DEFAULT_BASE_URL,
-    SeamClient,
-    action_attempt_poll_delay,
-)
+from .client import ACTION_ATTEMPT_TIMEOUT, SeamClient, action_attempt_poll_delay
 from .errors import (
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
@@ -32,6 +27,7 @@ from .models import (
     Webhook,
     Workspace,
 )
+from .transport import DEFAULT_BASE_URL
 from .webhooks import SeamWebhookSignatureError, sign_webhook, verify_webhook
 
 __all__ = [

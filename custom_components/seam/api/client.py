@@ -1,30 +1,19 @@
-"""Async client for Seam Connect: HTTP, Seam's JSON and its errors; nothing of Home Assistant."""
+"""Async client for Seam Connect: Seam's routes and JSON; nothing of Home Assistant."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-import json
 import logging
-import time
-from typing import Any
-
-import aiohttp
 
 from .errors import (
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
-    SeamApiError,
-    SeamConflictError,
     SeamConnectionError,
-    SeamInvalidInputError,
-    SeamNotFoundError,
     SeamRateLimitedError,
     SeamServerError,
     SeamTimeoutError,
-    SeamUnauthorizedError,
 )
 from .models import (
     JSON,
@@ -35,16 +24,10 @@ from .models import (
     Webhook,
     Workspace,
 )
+from .transport import SeamTransport
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://connect.getseam.com"
-DEFAULT_REQUEST_TIMEOUT = 15.0
-# Waits between the tries of a read that failed transiently: three retries over 3.5 s.
-DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)
-# A Retry-After longer than this is not slept through inside one call: the error goes to the
-# caller (the coordinator), which waits without blocking anything.
-MAX_RETRY_AFTER = 10.0
 # Slow providers (hub-bridged and some Wi-Fi locks) take 10-30 s; 45 s covers them with margin
 # without holding an automation for minutes. A later answer still shows at the next update.
 ACTION_ATTEMPT_TIMEOUT = 45.0
@@ -65,20 +48,6 @@ def action_attempt_poll_delay(elapsed: float) -> float:
     if elapsed < _FIRST_POLL:
         return _FIRST_POLL - elapsed
     return min(max(_MIN_POLL_GAP, _POLL_GROWTH * elapsed), _MAX_POLL_GAP)
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Parse Retry-After: delta seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 def _seam_time(value: datetime) -> str:
@@ -104,41 +73,8 @@ def _optional_attempt(data: JSON, request_id: str | None) -> ActionAttempt | Non
     return ActionAttempt.from_json(raw, request_id) if isinstance(raw, dict) else None
 
 
-class SeamClient:
-    """One Seam workspace, reached with an API key over an injected aiohttp session."""
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        workspace_id: str | None = None,
-        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
-        max_retry_after: float = MAX_RETRY_AFTER,
-    ) -> None:
-        """Set up the client; nothing is sent until a call is made."""
-        self._session = session
-        self._api_key = api_key
-        self._base_url = base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {api_key}"}
-        if workspace_id:
-            # Personal access tokens name the workspace in a header; API keys ignore it.
-            self._headers["seam-workspace"] = workspace_id
-        self._timeout = request_timeout
-        self._retry_delays = tuple(retry_delays)
-        self._max_retry_after = max_retry_after
-        self.request_count = 0
-
-    def __repr__(self) -> str:
-        """Name the server, never the key."""
-        return f"SeamClient(base_url={self._base_url!r})"
-
-    @property
-    def base_url(self) -> str:
-        """The Seam server this client talks to."""
-        return self._base_url
+class SeamClient(SeamTransport):
+    """One Seam workspace: its devices, lock commands, action attempts, webhooks, access codes."""
 
     async def get_workspace(self) -> Workspace:
         """Return the workspace of the API key: the cheapest call that proves a key works."""
@@ -323,121 +259,3 @@ class SeamClient:
     async def _action(self, path: str, body: JSON) -> ActionAttempt:
         data, request_id = await self._request(path, body, retry=False)
         return ActionAttempt.from_json(data.get("action_attempt") or {}, request_id)
-
-    async def _read(self, path: str, body: JSON | None = None) -> JSON:
-        data, _ = await self._request(path, body, retry=True)
-        return data
-
-    async def _request(
-        self, path: str, body: JSON | None, *, retry: bool
-    ) -> tuple[JSON, str | None]:
-        """POST to Seam; reads (`retry`) are tried again on 429, 5xx and connection errors."""
-        tries = 0
-        while True:
-            try:
-                return await self._request_once(path, body or {})
-            except (
-                SeamRateLimitedError,
-                SeamServerError,
-                SeamConnectionError,
-                SeamTimeoutError,
-            ) as err:
-                if not retry or tries >= len(self._retry_delays):
-                    raise
-                delay = self._retry_delays[tries]
-                if isinstance(err, SeamRateLimitedError) and err.retry_after is not None:
-                    if err.retry_after > self._max_retry_after:
-                        raise
-                    delay = max(delay, err.retry_after)
-                tries += 1
-                _LOGGER.debug("Retrying %s in %.1f s after: %s", path, delay, err)
-                await asyncio.sleep(delay)
-
-    async def _request_once(self, path: str, body: JSON) -> tuple[JSON, str | None]:
-        self.request_count += 1
-        started = time.monotonic()
-        try:
-            async with (
-                asyncio.timeout(self._timeout),
-                self._session.post(
-                    f"{self._base_url}{path}", json=body, headers=self._headers
-                ) as response,
-            ):
-                raw = await response.read()
-        except TimeoutError:
-            raise SeamTimeoutError(
-                f"Seam did not answer {path} within {self._timeout:.0f} s"
-            ) from None
-        except aiohttp.ClientError as err:
-            reason = self._redact(f"{type(err).__name__}: {err}")
-            raise SeamConnectionError(f"Cannot reach Seam for {path}: {reason}") from None
-        request_id = response.headers.get("seam-request-id")
-        _LOGGER.debug(
-            "%s -> %s in %.3f s (request id %s)",
-            path,
-            response.status,
-            time.monotonic() - started,
-            request_id,
-        )
-        data = self._decode(raw)
-        if 200 <= response.status < 300 and data is not None:
-            return data, request_id
-        if 200 <= response.status < 300:
-            raise SeamServerError(
-                f"Seam's answer to {path} is not JSON",
-                status=response.status,
-                request_id=request_id,
-            )
-        raise self._error(path, response.status, data, request_id, response.headers)
-
-    @staticmethod
-    def _decode(raw: bytes) -> JSON | None:
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-
-    def _error(
-        self,
-        path: str,
-        status: int,
-        data: JSON | None,
-        request_id: str | None,
-        headers: Any,
-    ) -> SeamApiError:
-        """Turn an error answer into the matching exception."""
-        error: JSON = (data or {}).get("error") or {}
-        error_type = error.get("type") if isinstance(error.get("type"), str) else None
-        message = self._redact(
-            str(error.get("message") or f"Seam answered {path} with HTTP {status}")
-        )
-        kwargs: dict[str, Any] = {
-            "status": status,
-            "error_type": error_type,
-            "request_id": request_id,
-        }
-        if status == 400:
-            validation = error.get("validation_errors")
-            return SeamInvalidInputError(
-                message,
-                validation_errors=validation if isinstance(validation, dict) else None,
-                **kwargs,
-            )
-        if status == 401:
-            return SeamUnauthorizedError(message, **kwargs)
-        if status == 404:
-            return SeamNotFoundError(message, **kwargs)
-        if status == 409:
-            return SeamConflictError(message, **kwargs)
-        if status == 429:
-            return SeamRateLimitedError(
-                message, retry_after=_retry_after_seconds(headers.get("Retry-After")), **kwargs
-            )
-        if status >= 500:
-            return SeamServerError(message, **kwargs)
-        return SeamApiError(message, **kwargs)
-
-    def _redact(self, text: str) -> str:
-        """Remove the API key from text that came from elsewhere (a server could echo it)."""
-        return text.replace(self._api_key, "**REDACTED**") if self._api_key else text
