@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.seam import PLATFORMS
-from custom_components.seam.coordinator import LockActivity, signal_lock_activity
+from custom_components.seam.data import LockActivity, signal_lock_activity
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,

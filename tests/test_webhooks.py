@@ -310,3 +310,23 @@ def test_signature_rules() -> None:
     fake_secret = "fake_secret_0123abcd"
     headers["svix-signature"] = sign_webhook(fake_secret, "m", now, body)
     verify_webhook(fake_secret, headers, body, now=now)
+
+
+async def test_keypad_unlock_names_the_guests_code(
+    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    front_door.locked = True
+    created = simulator.access_codes.create(
+        {"device_id": "front_door_id", "name": "Guest Anna", "code": "4829"}
+    )
+    code_id = created["access_code"]["access_code_id"]
+    simulator.emit(
+        "lock.unlocked", device_id="front_door_id", method="keycode", access_code_id=code_id
+    )
+    await settle(hass, simulator)
+    activity = hass.states.get("event.front_door_activity")
+    assert activity is not None
+    assert activity.attributes["event_type"] == "unlocked"
+    assert activity.attributes["method"] == "keycode"
+    assert activity.attributes["access_code_name"] == "Guest Anna"
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED

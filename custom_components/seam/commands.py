@@ -31,7 +31,8 @@ from .api import (
     SeamUnauthorizedError,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import CommandRecord, SeamCoordinator
+from .coordinator import SeamCoordinator
+from .data import CommandRecord
 
 
 class LockAction(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 import time
 from typing import Any
 
@@ -26,6 +26,7 @@ from .api import (
     SeamUnauthorizedError,
 )
 from .const import DOMAIN, LOGGER, PUSH_SCAN_INTERVAL, SCAN_INTERVAL
+from .data import CommandRecord, LockActivity, PushStatus, signal_lock_activity
 
 # Events that change what Home Assistant knows of the device list as a whole: read it again.
 _REFRESH_EVENTS = frozenset(
@@ -49,43 +50,6 @@ _ACTIVITY = {
 _EARLY_OUTCOMES = 256
 
 type SeamConfigEntry = ConfigEntry[SeamCoordinator]
-
-
-@dataclass(frozen=True, slots=True)
-class LockActivity:
-    """Something that happened at a lock, as a Seam event told it (locked, unlocked, ...)."""
-
-    device_id: str
-    kind: str  # "locked", "unlocked" or "access_denied"
-    method: str | None = None  # keycode, manual, automatic, seamapi, unknown
-    access_code_id: str | None = None
-    access_code_name: str | None = None
-
-
-@dataclass(slots=True)
-class PushStatus:
-    """How Seam's webhooks reach this entry: where, and what arrived."""
-
-    url: str | None = None  # set while webhooks are healthy
-    deliveries: int = 0
-    rejected: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CommandRecord:
-    """One command sent to Seam and how it ended (kept for diagnostics)."""
-
-    device_id: str
-    action: str
-    outcome: str  # "success", or the translation key of the error the user saw
-    seconds: float
-    action_attempt_id: str | None = None
-    error_type: str | None = None
-
-
-def signal_lock_activity(entry_id: str) -> str:
-    """Dispatcher signal carrying each `LockActivity` of one config entry."""
-    return f"{DOMAIN}_{entry_id}_lock_activity"
 
 
 class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):

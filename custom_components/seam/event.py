@@ -8,7 +8,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device
-from .coordinator import LockActivity, SeamConfigEntry, SeamCoordinator, signal_lock_activity
+from .coordinator import SeamConfigEntry, SeamCoordinator
+from .data import LockActivity, signal_lock_activity
 from .entity import SeamEntity, async_add_lock_entities
 
 # Events arrive by push; the entity never calls Seam.
