@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device
-from .coordinator import SeamConfigEntry, SeamCoordinator
-from .entity import SeamEntity, async_add_lock_entities
+from .coordinator import SeamConfigEntry
+from .entity import SeamDescriptionEntity, async_add_lock_entities
 
 # The coordinator reads every device in one call; sensors never call Seam themselves.
 PARALLEL_UPDATES = 0
@@ -66,20 +66,10 @@ async def async_setup_entry(
     )
 
 
-class SeamBinarySensor(SeamEntity, BinarySensorEntity):
+class SeamBinarySensor(SeamDescriptionEntity, BinarySensorEntity):
     """One on/off value of a Seam lock, as the coordinator last read it."""
 
     entity_description: SeamBinarySensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: SeamCoordinator,
-        device: Device,
-        description: SeamBinarySensorEntityDescription,
-    ) -> None:
-        """Set up the binary sensor `description` describes, for one lock."""
-        super().__init__(coordinator, device, description.key)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool | None:

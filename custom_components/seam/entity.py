@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -74,3 +74,14 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
             and device.online
             and not any(error.code not in HARMLESS_DEVICE_ERRORS for error in device.errors)
         )
+
+
+class SeamDescriptionEntity(SeamEntity):
+    """An entity of one Seam device, described by an `EntityDescription` whose key names it."""
+
+    def __init__(
+        self, coordinator: SeamCoordinator, device: Device, description: EntityDescription
+    ) -> None:
+        """Bind the description to one device."""
+        super().__init__(coordinator, device, description.key)
+        self.entity_description = description

@@ -16,8 +16,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device
-from .coordinator import SeamConfigEntry, SeamCoordinator
-from .entity import SeamEntity, async_add_lock_entities
+from .coordinator import SeamConfigEntry
+from .entity import SeamDescriptionEntity, async_add_lock_entities
 
 # The coordinator reads every device in one call; sensors never call Seam themselves.
 PARALLEL_UPDATES = 0
@@ -94,20 +94,10 @@ async def async_setup_entry(
     )
 
 
-class SeamSensor(SeamEntity, SensorEntity):
+class SeamSensor(SeamDescriptionEntity, SensorEntity):
     """One value of a Seam lock, as the coordinator last read it."""
 
     entity_description: SeamSensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: SeamCoordinator,
-        device: Device,
-        description: SeamSensorEntityDescription,
-    ) -> None:
-        """Set up the sensor `description` describes, for one lock."""
-        super().__init__(coordinator, device, description.key)
-        self.entity_description = description
 
     @property
     def native_value(self) -> int | str | None:
