@@ -1,0 +1,1 @@
+"""End-to-end test: a real Home Assistant and Seam's fake server, driven in Chromium."""
