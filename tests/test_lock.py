@@ -152,7 +152,7 @@ async def test_failed_unlock_leaves_the_lock_locked_and_tells_the_user_why(
     hass: HomeAssistant, loaded: MockConfigEntry, back_door: SimDevice
 ) -> None:
     back_door.outcome = Outcome(
-        status="error", error_type="lock_jammed", error_message="The bolt is jammed"
+        status="error", error_type="lock_jammed", error_message="The bolt is jammed."
     )
     states = record_states(hass, BACK)
     with pytest.raises(HomeAssistantError, match="The bolt is jammed") as caught:
@@ -163,7 +163,7 @@ async def test_failed_unlock_leaves_the_lock_locked_and_tells_the_user_why(
     note = notification_for(hass, "back_door_id")
     assert note is not None
     assert note["title"] == "Back Door: unlock failed"
-    assert "Seam could not unlock Back Door: The bolt is jammed" in note["message"]
+    assert "Seam could not unlock Back Door: The bolt is jammed (error type" in note["message"]
     assert "lock_jammed" in note["message"]
     assert "request id: req_" in note["message"]
 

@@ -85,6 +85,9 @@ def command_error(err: SeamError, action: str, name: str, **extra: str) -> HomeA
             key = f"{action}_rejected"
             placeholders.setdefault("message", str(err))
             placeholders.setdefault("error_type", "-")
+    if "message" in placeholders:
+        # The translations go on after Seam's sentence: "jammed. (error type" reads badly.
+        placeholders["message"] = placeholders["message"].rstrip(" .")
     return HomeAssistantError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
