@@ -1,0 +1,1 @@
+"""Benchmarks of the Seam integration against the simulator, run by `scripts/bench`."""
