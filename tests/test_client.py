@@ -303,15 +303,20 @@ async def test_short_actuation_is_seen_with_few_polls(
 
 
 def test_poll_schedule_starts_fast_and_backs_off() -> None:
-    """At most 12 polls cover an 8 s actuation; the first comes within 0.25 s."""
+    """12 polls cover an 8 s actuation, and a lock finishing at any time is seen soon after.
+
+    A lock that finishes just after one poll waits for the next: at most about 20 % of the
+    time waited + 200 ms (twice the "10 % + 100 ms" aim, which no schedule of 12 polls to 8 s
+    can keep everywhere), and never more than 5 s.
+    """
     times = [0.0]
-    while times[-1] < 8:
+    while times[-1] < 45:
         times.append(times[-1] + action_attempt_poll_delay(times[-1]))
-    gaps = [b - a for a, b in pairwise(times)]
-    assert len(gaps) <= 12
-    assert gaps[0] <= 0.25
-    assert gaps[-1] > gaps[1]
-    assert all(gap <= 5.0 for gap in gaps)
+    assert sum(1 for at in times[1:] if at < 8) == 11  # the 12th poll is the first past 8 s
+    assert times[1] <= 0.25
+    for before, after in pairwise(times):
+        assert after - before <= min(0.201 * (before + 1), 5.0)
+    assert after - before == 5.0
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:
