@@ -8,6 +8,7 @@ interval.
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -177,6 +178,28 @@ async def test_a_lock_seam_still_lists_cannot_be_deleted_but_a_stale_device_can(
     assert await async_remove_config_entry_device(hass, config_entry, stale) is True
 
 
+async def test_a_device_of_a_workspace_that_is_not_loaded_can_be_deleted(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    assert await async_setup_component(hass, "config", {})
+    front = simulator.add_lock("Front Door")
+    await setup_integration(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    device = _seam_device(hass, front.device_id)
+    client = await hass_ws_client(hass)
+
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": device.id}
+    )
+    response = await client.receive_json()
+
+    assert response["success"] is True
+    assert dr.async_get(hass).async_get(device.id) is None
+
+
 async def test_deleting_devices_from_the_ui_refuses_listed_locks_and_removes_stale_ones(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
@@ -278,6 +301,23 @@ async def test_a_lock_removed_from_seam_disappears_from_home_assistant(
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
 
 
+async def test_a_lock_deleted_in_seam_while_home_assistant_was_off_leaves_at_the_next_start(
+    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry
+) -> None:
+    front = simulator.add_lock("Front Door")
+    simulator.add_lock("Back Door")
+    await setup_integration(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+    simulator.remove_device(front.device_id)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert _seam_device(hass, front.device_id) is None
+    assert er.async_get(hass).async_get("lock.front_door") is None
+    assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
+
+
 async def test_removing_a_lock_logs_no_home_assistant_deprecation_warning(
     hass: HomeAssistant,
     simulator: SeamSimulator,
@@ -364,6 +404,31 @@ async def test_locks_become_unavailable_during_a_seam_outage_and_recover_after_i
 
     assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
     assert hass.states.get("lock.back_door").state == LockState.LOCKED
+
+
+async def test_an_outage_is_logged_once_and_its_end_once(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.add_lock("Front Door")
+    await setup_integration(hass, config_entry)
+    simulator.inject("/devices/list", *[OUTAGE] * (2 * READ_ATTEMPTS))
+    caplog.clear()
+
+    await _refresh(hass)
+    await _refresh(hass)
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+    await _refresh(hass)
+
+    assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
+    ours = [r for r in caplog.records if r.name.startswith("custom_components.seam")]
+    failures = [r for r in ours if r.levelno >= logging.WARNING]
+    recoveries = [r for r in ours if "recovered" in r.getMessage()]
+    assert len(failures) == 1, [r.getMessage() for r in failures]
+    assert "Seam" in failures[0].getMessage()
+    assert len(recoveries) == 1
 
 
 async def test_a_short_seam_hiccup_during_a_refresh_goes_unnoticed(

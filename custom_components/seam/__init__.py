@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -71,7 +72,13 @@ async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> Non
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: SeamConfigEntry, device_entry: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a device only once Seam no longer lists it."""
+    """Let the user delete a device only once Seam no longer lists it.
+
+    Without a loaded entry there is no device list to ask: the device may go (a lock Seam
+    still lists comes back at the next setup).
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return True
     return not any(
         domain == DOMAIN and device_id in entry.runtime_data.data
         for domain, device_id in device_entry.identifiers

@@ -223,11 +223,19 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
 
     def _add_remove_locks(self, locks: dict[str, Device]) -> None:
         """Announce locks that appeared; remove the devices of locks that left the workspace."""
+        registry = dr.async_get(self.hass)
         known, self._lock_ids = self._lock_ids, set(locks)
         if known is None:
-            return
+            # First refresh: a lock deleted in Seam while this entry was not running leaves now.
+            known = {
+                device_id
+                for device in dr.async_entries_for_config_entry(
+                    registry, self.config_entry.entry_id
+                )
+                for domain, device_id in device.identifiers
+                if domain == DOMAIN
+            }
         if removed := known - self._lock_ids:
-            registry = dr.async_get(self.hass)
             for device_id in removed:
                 if device := registry.async_get_device_by_identifier(
                     (DOMAIN, device_id), self.config_entry.entry_id
