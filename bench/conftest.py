@@ -102,9 +102,14 @@ async def running(hass: HomeAssistant, simulator: SeamSimulator) -> AsyncIterato
         await hass.config_entries.async_unload(entry.entry_id)
 
 
-@pytest.fixture
-async def reachable(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> None:
+async def make_reachable(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> None:
     """Home Assistant's HTTP server on 127.0.0.1 as its external URL: Seam can push to it."""
     assert await async_setup_component(hass, "webhook", {})
     http = await hass_client_no_auth()
     await hass.config.async_update(external_url=str(http.make_url("")).rstrip("/"))
+
+
+@pytest.fixture
+async def reachable(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> None:
+    """Seam can push to Home Assistant (see `make_reachable`)."""
+    await make_reachable(hass, hass_client_no_auth)

@@ -181,6 +181,8 @@ class Report:
 
     def confirmation(self) -> list[str]:
         """The confirmation table, and its verdicts."""
+        if "confirmation_polled" not in self.results:
+            return []
         sdk = self.results.get("sdk", {})
         lines = [
             "## 1. Confirmation: `lock.lock` to `locked`",
@@ -505,6 +507,31 @@ class Report:
             f"| {max(seconds) * 1000:.2f} ms | {push['refused']} | {push['seam_requests']} |",
         ]
 
+    # Budget
+
+    def budget(self) -> list[str]:
+        """Seam requests in an idle hour, polled and pushed."""
+        rows = self.results.get("budget", [])
+        if not rows:
+            return []
+        lines = [
+            "## 4. API budget: Seam requests in an idle hour",
+            "",
+            "One hour on Home Assistant's clock (moved on in 10 s steps) with nobody touching a "
+            "lock: every request the integration makes by itself. A command adds its own (the "
+            "lock request, the polls in section 1 when polling, one device-list read).",
+            "",
+            "| Locks | Webhooks | Requests in the hour | By route |",
+            "|---|---|---|---|",
+        ]
+        for row in sorted(rows, key=lambda row: (row["locks"], row["webhooks"])):
+            routes = ", ".join(f"`{path}` {count}" for path, count in sorted(row["routes"].items()))
+            lines.append(
+                f"| {row['locks']:,} | {'healthy' if row['webhooks'] else 'none (polling)'} "
+                f"| {row['total']} | {routes or '-'} |"
+            )
+        return lines
+
     # Scale
 
     def scale(self) -> list[str]:
@@ -646,7 +673,17 @@ class Report:
 
     def markdown(self) -> str:
         """The report as Markdown."""
-        body = [*self.confirmation(), "", *self.spread(), "", *self.push(), "", *self.scale()]
+        body = [
+            *self.confirmation(),
+            "",
+            *self.spread(),
+            "",
+            *self.push(),
+            "",
+            *self.scale(),
+            "",
+            *self.budget(),
+        ]
         lines = [
             "# Benchmarks",
             "",

@@ -388,3 +388,21 @@ async def test_lock_changed_outside_home_assistant_shows_at_the_next_refresh(
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
     await advance(hass, 31)
     assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_a_device_list_read_before_a_confirmed_lock_does_not_undo_it(
+    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    """A refresh that read "unlocked" just before the lock moved answers late: still locked."""
+    front_door.actuation_delay = 0.1
+    simulator.inject("/devices/list", Fault(delay_after=1.0))
+    refresh = hass.async_create_task(loaded.runtime_data.async_refresh())
+    await asyncio.sleep(0.05)  # Seam has read the list (unlocked); its answer is on the way
+    seen = record_states(hass, FRONT)
+
+    await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    await refresh
+    await hass.async_block_till_done()
+
+    assert seen == [LockState.LOCKING, LockState.LOCKED]
+    assert hass.states.get(FRONT).state == LockState.LOCKED

@@ -70,7 +70,7 @@ FAULTS: dict[str, Callable[[random.Random], Fault]] = {
 if SOAK_SECONDS >= 60:
     # Seam acts on the request but answers after the client's 15 s timeout: slow to run, so
     # only in the long soak.
-    FAULTS["answer after the client's timeout"] = lambda rng: Fault(delay=16.0)
+    FAULTS["answer after the client's timeout"] = lambda rng: Fault(delay_after=16.0)
 # Where faults go, weighted by how often the integration calls each route.
 ROUTES = {
     "/devices/list": 3,

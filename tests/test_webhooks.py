@@ -20,13 +20,14 @@ from custom_components.seam.api import (
     verify_webhook,
 )
 from custom_components.seam.const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET
+from homeassistant.components import cloud
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
 from homeassistant.const import ATTR_ENTITY_ID, CONF_WEBHOOK_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from tests.conftest import setup_integration
-from tests.simulator import Outcome, SeamSimulator, SimDevice
+from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
 type Post = Callable[..., Coroutine[Any, Any, ClientResponse]]
@@ -66,7 +67,7 @@ async def settle(hass: HomeAssistant, simulator: SeamSimulator) -> None:
     await hass.async_block_till_done()
 
 
-def signed(entry: MockConfigEntry, event: dict[str, Any], **overrides: str) -> dict[str, Any]:
+def signed(entry: MockConfigEntry, event: Any, **overrides: str) -> dict[str, Any]:
     body = json.dumps(event).encode()
     timestamp = int(time.time())
     headers = {
@@ -329,4 +330,150 @@ async def test_keypad_unlock_names_the_guests_code(
     assert activity.attributes["event_type"] == "unlocked"
     assert activity.attributes["method"] == "keycode"
     assert activity.attributes["access_code_name"] == "Guest Anna"
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_with_home_assistant_cloud_seam_pushes_to_the_cloudhook(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Home Assistant Cloud connected: Seam is given the cloudhook, not the external URL."""
+    made: list[str] = []
+
+    async def cloudhook(hass: HomeAssistant, webhook_id: str) -> str:
+        made.append(webhook_id)
+        return f"https://hooks.cloud.invalid/{webhook_id}"
+
+    hass.config.components.add("cloud")
+    monkeypatch.setattr(cloud, "async_active_subscription", lambda hass: True)
+    monkeypatch.setattr(cloud, "async_is_connected", lambda hass: True)
+    monkeypatch.setattr(cloud, "async_get_or_create_cloudhook", cloudhook)
+
+    await setup_integration(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    [webhook] = simulator.webhooks.by_id.values()
+    assert made == [config_entry.data[CONF_WEBHOOK_ID]]
+    assert webhook["url"] == f"https://hooks.cloud.invalid/{made[0]}"
+    assert config_entry.runtime_data.update_interval == timedelta(minutes=10)
+
+
+async def test_a_seam_webhook_without_a_secret_is_not_trusted(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Without a secret no delivery could be verified: poll, and say why."""
+    simulator.inject(
+        "/webhooks/create",
+        Fault(status=200, body=b'{"ok": true, "webhook": {"webhook_id": "wh_1", "url": "x"}}'),
+    )
+    caplog.set_level(logging.WARNING)
+
+    await setup_integration(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert config_entry.runtime_data.push.url is None
+    assert config_entry.runtime_data.update_interval == timedelta(seconds=30)
+    assert "without a signing secret" in caplog.text
+    assert CONF_WEBHOOK_SECRET not in config_entry.data
+
+
+async def test_a_delivery_in_an_envelope_is_applied(
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
+) -> None:
+    path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
+    response = await reachable(path, **signed(pushed, {"event": lock_event()}))
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_a_signed_delivery_that_is_not_an_event_changes_nothing(
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
+) -> None:
+    path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
+    response = await reachable(path, **signed(pushed, ["lock.locked"]))
+    assert response.status == 400
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    assert pushed.runtime_data.push.deliveries == 0
+
+
+async def test_an_outcome_pushed_before_seams_answer_still_confirms_the_command(
+    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    """A fast lock's success event can arrive before Seam has answered the lock request."""
+    front_door.actuation_delay = 0.05
+    simulator.inject("/locks/lock_door", Fault(delay_after=0.5))
+    simulator.reset_requests()
+    await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+    assert simulator.request_count("/action_attempts/get") == 0
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"event_type": "lock.locked", "device_id": "a_thermostat_or_a_stranger"},
+        {"event_type": "lock.locked"},
+        {"event_type": "device.tampered", "device_id": "front_door_id"},
+        {"event_type": "action_attempt.lock_door.succeeded"},
+        {"event_type": "device.low_battery", "device_id": "front_door_id"},
+    ],
+    ids=["unknown-device", "no-device", "unhandled-type", "attempt-without-id", "no-level"],
+)
+async def test_events_that_do_not_concern_a_known_lock_change_nothing(
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post, event: dict[str, Any]
+) -> None:
+    before = pushed.runtime_data.data["front_door_id"]
+    path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
+    response = await reachable(path, **signed(pushed, {"event_id": "evt_x", **event}))
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    assert pushed.runtime_data.data["front_door_id"] == before
+
+
+async def test_access_denied_is_activity_and_leaves_the_lock_as_it_was(
+    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator
+) -> None:
+    simulator.emit("lock.access_denied", device_id="front_door_id", method="keycode")
+    await settle(hass, simulator)
+    activity = hass.states.get("event.front_door_activity")
+    assert activity is not None
+    assert activity.attributes["event_type"] == "access_denied"
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_a_guests_code_is_looked_up_once_and_a_failed_lookup_leaves_it_unnamed(
+    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator
+) -> None:
+    created = simulator.access_codes.create(
+        {"device_id": "front_door_id", "name": "Guest Anna", "code": "4829"}
+    )
+    anna = created["access_code"]["access_code_id"]
+    for event_type in ("lock.unlocked", "lock.locked", "lock.unlocked"):
+        simulator.emit(event_type, device_id="front_door_id", method="keycode", access_code_id=anna)
+        await settle(hass, simulator)
+        assert hass.states.get("event.front_door_activity").attributes["access_code_name"] == (
+            "Guest Anna"
+        )
+    assert simulator.request_count("/access_codes/list") == 1
+
+    simulator.inject("/access_codes/list", *[Fault(status=503, body=b"")] * 4)
+    simulator.emit(
+        "lock.unlocked", device_id="front_door_id", method="keycode", access_code_id="code_new"
+    )
+    await settle(hass, simulator)
+    activity = hass.states.get("event.front_door_activity")
+    assert activity.attributes["method"] == "keycode"
+    assert activity.attributes.get("access_code_name") is None
     assert hass.states.get(FRONT).state == LockState.UNLOCKED

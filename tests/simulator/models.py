@@ -86,7 +86,9 @@ class Fault:
     body: bytes | None = None
     """Raw body instead of the answer, e.g. b"" (503 outage) or b"{not json" (even on 200)."""
     delay: float = 0.0
-    """Seconds to wait before answering (slow response)."""
+    """Seconds to wait before acting and answering (slow response)."""
+    delay_after: float = 0.0
+    """Seconds to wait after acting, before answering: Seam did it, its answer is late."""
     drop: bool = False
     """Close the connection without an answer (after `delay`)."""
 

@@ -280,6 +280,8 @@ class SeamSimulator:
                 response = self._fault_response(fault)
         if response is None:
             response = self._answer(request, path, params, parse_error)
+            if fault is not None:
+                await self._sleep(fault.delay_after)
         if fault is not None and fault.retry_after is not None:
             response.headers["Retry-After"] = f"{fault.retry_after:g}"
         response.headers["seam-request-id"] = request_id
