@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.seam import async_remove_config_entry_device
+from custom_components.seam.access_codes import AccessCodeAction
 from custom_components.seam.const import CONF_API_URL, DOMAIN
 from custom_components.seam.coordinator import SeamCoordinator
 from homeassistant.components.lock import LockState
@@ -117,6 +118,9 @@ async def test_a_seam_outage_at_setup_retries_later_and_loads_once_seam_is_back(
     assert simulator.request_count("/devices/list") == READ_ATTEMPTS
     assert _reauth_flows(hass, config_entry) == []
     assert hass.states.get("lock.front_door") is None
+    # The access-code actions exist all the same: automations that use them stay valid.
+    for action in AccessCodeAction:
+        assert hass.services.has_service(DOMAIN, action)
 
     # Home Assistant retries the setup within a minute; Seam answers again.
     await _refresh(hass, seconds=60)

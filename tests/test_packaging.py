@@ -12,6 +12,9 @@ from PIL import Image
 import pytest
 import yaml
 
+from custom_components.seam.access_code_rules import CODE_RULES
+from custom_components.seam.access_codes import AccessCodeAction
+from custom_components.seam.commands import LockAction
 from homeassistant import components
 from homeassistant.const import __version__ as HA_VERSION
 
@@ -81,20 +84,26 @@ def test_every_action_and_field_is_translated() -> None:
             assert strings[action]["fields"][field]["description"], f"{action}.{field}"
 
 
+COMMAND_OUTCOMES = ["failed", "not_confirmed", "rejected"]
+
+
 def test_every_exception_key_in_the_code_is_translated() -> None:
     exceptions = load("strings.json")["exceptions"]
     code = "\n".join(path.read_text() for path in INTEGRATION.rglob("*.py"))
     literal = set(re.findall(r'translation_key="([a-z_]+)"', code))
     literal |= set(re.findall(r'key = "([a-z_]+)"', code))
-    # Keys built from the action name.
-    for action in ("lock", "unlock"):
-        literal |= {
-            f"{action}_failed",
-            f"{action}_not_confirmed",
-            f"{action}_rejected",
-            f"cannot_{action}_remotely",
-            f"{action}_failed_title",
-        }
+    # Keys given by position to the access-code helpers, and notification titles.
+    literal |= set(re.findall(r'_invalid\(\s*"([a-z_]+)"', code))
+    literal |= set(re.findall(r'"([a-z_]+_title)"', code))
+    assert len(literal) > 25  # the patterns still find what they look for
+    # Keys built from a lock code constraint or an action's name (commands.command_error).
+    literal |= {f"access_code_{constraint}" for constraint in CODE_RULES}
+    for action in [*LockAction, *AccessCodeAction]:
+        # A list has no action attempt: it can only be rejected.
+        outcomes = ["rejected"] if action is AccessCodeAction.LIST else COMMAND_OUTCOMES
+        literal |= {f"{action}_{outcome}" for outcome in outcomes}
+    for action in LockAction:
+        literal |= {f"cannot_{action}_remotely", f"{action}_failed_title"}
     missing = {key for key in literal if key not in exceptions}
     # Entity translation keys match the same pattern; they live under "entity".
     entity_keys = {key for platform in load("strings.json")["entity"].values() for key in platform}
