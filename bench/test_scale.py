@@ -73,25 +73,35 @@ def _drop_saved_registries(hass_storage: dict[str, Any]) -> None:
 
 
 def _check_entities(hass: HomeAssistant, entry_id: str, simulator: SeamSimulator) -> dict[str, Any]:
-    """Count the entities and devices made, and compare every lock's state with Seam's."""
+    """Count the entities and devices made, and compare every lock's state with Seam's.
+
+    Past Home Assistant's cap of enabled entities per entry, the integration registers the
+    lock entities first (enabled up to the cap) and the rest disabled: all must exist, every
+    enabled lock must show Seam's state, and as many locks as the cap allows must be enabled.
+    """
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
     by_platform = Counter(entity.domain for entity in entities)
     locks = len(simulator.devices)
     expected = {domain: count * locks for domain, count in EXPECTED_PER_LOCK.items()}
-    wrong_states = 0
+    wrong_states = enabled_locks = 0
     for entity in entities:
-        if entity.domain == "lock":
+        if entity.domain == "lock" and not entity.disabled:
+            enabled_locks += 1
             want = LockState.LOCKED if simulator.devices[entity.unique_id].locked else "unlocked"
             state = hass.states.get(entity.entity_id)
             wrong_states += state is None or state.state != want
-    lock_entities = by_platform.get("lock", 0)
+    cap = entity_platform.MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY
     return {
         "entities": dict(sorted(by_platform.items())),
         "expected": expected,
+        "enabled": sum(not entity.disabled for entity in entities),
+        "enabled_locks": enabled_locks,
         "devices": len(dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)),
-        "locks_without_lock_entity": locks - lock_entities,
+        "locks_without_lock_entity": locks - by_platform.get("lock", 0),
         "wrong_lock_states": wrong_states,
-        "correct": dict(by_platform) == expected and wrong_states == 0,
+        "correct": dict(by_platform) == expected
+        and wrong_states == 0
+        and enabled_locks == min(locks, cap),
     }
 
 

@@ -14,6 +14,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.seam.api import (
+    ActionAttempt,
     ActionAttemptStatus,
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
@@ -26,6 +27,7 @@ from custom_components.seam.api import (
     SeamTimeoutError,
     SeamUnauthorizedError,
     action_attempt_poll_delay,
+    client as client_module,
 )
 from custom_components.seam.api.transport import _retry_after_seconds
 from tests.simulator import Fault, Outcome, SeamSimulator
@@ -352,3 +354,21 @@ async def test_repeated_page_cursor_is_an_error_not_a_loop(
             await client.list_devices()
     finally:
         await runner.cleanup()
+
+
+async def test_with_webhooks_a_delivery_that_never_comes_is_covered_by_a_late_poll(
+    client: SeamClient, simulator: SeamSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net polls once at PUSHED_FIRST_POLL, not before (scaled down: 30 s -> 0.6 s)."""
+    monkeypatch.setattr(client_module, "PUSHED_FIRST_POLL", 0.6)
+    monkeypatch.setattr(client_module, "PUSHED_POLL_INTERVAL", 0.2)
+    lock = simulator.add_lock(actuation_delay=0.1)
+    attempt = await client.lock_door(lock.device_id)
+    never: asyncio.Future[ActionAttempt] = asyncio.get_running_loop().create_future()
+
+    done = await client.wait_for_action_attempt(attempt, pushed=never)
+
+    assert done.status is ActionAttemptStatus.SUCCESS
+    [command] = [r for r in simulator.requests if r.path == "/locks/lock_door"]
+    [poll] = [r for r in simulator.requests if r.path == "/action_attempts/get"]
+    assert poll.at - command.at >= 0.6  # a sleep is never shorter than asked

@@ -23,7 +23,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_platform, entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from tests.conftest import advance, setup_integration
 from tests.simulator import SeamSimulator, SimDevice
@@ -292,3 +292,92 @@ async def test_lock_added_later_gets_the_entities_it_reports(
     }
     assert state_of(hass, "sensor.garage_battery").state == "50"
     assert state_of(hass, "sensor.garage_battery_status").state == "good"
+
+
+# --- Workspaces larger than Home Assistant's entity cap ----------------------------------------
+
+
+def _enabled(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, list[str]]:
+    """The entity ids of the entry, split into enabled and disabled."""
+    split: dict[str, list[str]] = {"enabled": [], "disabled": []}
+    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id):
+        split["disabled" if entity.disabled else "enabled"].append(entity.entity_id)
+    return {kind: sorted(ids) for kind, ids in split.items()}
+
+
+@pytest.mark.parametrize(("cap", "enabled_locks"), [(10, 4), (3, 3)])
+async def test_a_workspace_past_home_assistants_entity_cap_gets_its_locks_first(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    cap: int,
+    enabled_locks: int,
+) -> None:
+    """Home Assistant enables at most N entities per entry: every lock entity comes first.
+
+    The other entities (and any lock past the cap) are registered disabled, for the user to
+    enable, instead of the platforms racing for what the cap leaves.
+    """
+    monkeypatch.setattr(entity_platform, "MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY", cap)
+    locks = [simulator.add_lock(f"Door {number}", locked=True) for number in range(1, 5)]
+
+    await setup_integration(hass, config_entry)
+
+    split = _enabled(hass, config_entry)
+    assert all(entity_id.startswith("lock.") for entity_id in split["enabled"])
+    assert len(split["enabled"]) == enabled_locks
+    assert len(split["disabled"]) == 4 * 6 - enabled_locks  # lock, activity, 2 binary, 2 sensors
+    for entity_id in split["enabled"]:
+        assert hass.states.get(entity_id).state == "locked"
+    assert f"{len(locks)} locks are more than Home Assistant's {cap} enabled" in caplog.text
+
+
+async def test_locks_added_to_a_full_workspace_get_what_the_cap_leaves_lock_first(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(entity_platform, "MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY", 6)
+    simulator.add_lock("Front Door")
+    await setup_integration(hass, config_entry)
+    assert len(_enabled(hass, config_entry)["enabled"]) == 5  # battery status starts disabled
+
+    simulator.add_lock("Back Door")
+    await advance(hass, 31)
+    split = _enabled(hass, config_entry)
+    assert [entity_id for entity_id in split["enabled"] if "back" in entity_id] == [
+        "lock.back_door"
+    ]
+    assert hass.states.get("lock.back_door").state == "unlocked"
+
+    simulator.add_lock("Garage")
+    await advance(hass, 31)
+    split = _enabled(hass, config_entry)
+    assert not [entity_id for entity_id in split["enabled"] if "garage" in entity_id]
+    assert "lock.garage" in split["disabled"]
+
+
+# --- Refreshes --------------------------------------------------------------------------------
+
+
+async def test_a_refresh_that_changes_nothing_writes_no_state(
+    hass: HomeAssistant, loaded: MockConfigEntry, front_door: SimDevice
+) -> None:
+    """Nothing changed at Seam: no state is written again (not even as "reported")."""
+    watched = (BATTERY, DOOR, "lock.front_door", "lock.gate")
+    # The timestamps themselves: Home Assistant updates the State object in place.
+    before = {entity_id: hass.states.get(entity_id).last_reported for entity_id in watched}
+
+    await advance(hass, 31)
+
+    assert {entity_id: hass.states.get(entity_id).last_reported for entity_id in watched} == before
+
+    front_door.battery_level = 0.5
+    await advance(hass, 31)
+
+    # Only the lock that changed is written again.
+    assert hass.states.get(BATTERY).state == "50"
+    assert hass.states.get("lock.gate").last_reported == before["lock.gate"]

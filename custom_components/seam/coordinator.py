@@ -12,7 +12,11 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_platform,
+    entity_registry as er,
+)
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -26,7 +30,7 @@ from .api import (
     SeamUnauthorizedError,
 )
 from .const import DOMAIN, LOGGER, PUSH_SCAN_INTERVAL, SCAN_INTERVAL
-from .data import CommandRecord, LockActivity, PushStatus, signal_lock_activity
+from .data import CommandRecord, EntityPlan, LockActivity, PushStatus, signal_lock_activity
 
 # Events that change what Home Assistant knows of the device list as a whole: read it again.
 _REFRESH_EVENTS = frozenset(
@@ -48,6 +52,9 @@ _ACTIVITY = {
 # Outcomes pushed before the command that caused them was answered (a fast lock can beat
 # Seam's own HTTP answer); kept briefly so the waiter still finds them.
 _EARLY_OUTCOMES = 256
+# The most entities of one lock that start enabled: the lock, its activity, door, connectivity,
+# battery and keypad battery (battery status starts disabled anyway).
+ENABLED_ENTITIES_PER_LOCK = 6
 
 type SeamConfigEntry = ConfigEntry[SeamCoordinator]
 
@@ -78,6 +85,7 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.recent_commands: deque[CommandRecord] = deque(maxlen=25)
         self._access_code_names: dict[str, str] = {}
         self.last_refresh_seconds: float | None = None
+        self.entity_plans: dict[str, EntityPlan] = {}
 
     async def _async_update_data(self) -> dict[str, Device]:
         """List every device of the workspace (all pages) and keep the locks."""
@@ -225,7 +233,8 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         """Announce locks that appeared; remove the devices of locks that left the workspace."""
         registry = dr.async_get(self.hass)
         known, self._lock_ids = self._lock_ids, set(locks)
-        if known is None:
+        if first := known is None:
+            self._plan_entities(list(locks.values()), first=True)
             # First refresh: a lock deleted in Seam while this entry was not running leaves now.
             known = {
                 device_id
@@ -242,6 +251,45 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 ):
                     LOGGER.debug("Lock %s left the Seam workspace", device_id)
                     registry.async_remove_device(device.id)
+                self.entity_plans.pop(device_id, None)
         if added := [lock for device_id, lock in locks.items() if device_id not in known]:
+            if not first:
+                self._plan_entities(added, first=False)
             for new_lock_callback in self.new_lock_callbacks:
                 new_lock_callback(added)
+
+    def _plan_entities(self, locks: list[Device], *, first: bool) -> None:
+        """Decide which entities of these locks start enabled, within Home Assistant's cap.
+
+        Home Assistant adds at most `MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY` (10,000) enabled
+        entities to an entry and the platforms would race for them. In a workspace too large
+        for all of them the locks come first: lock entities start enabled up to the cap, and
+        every other entity (and any lock past the cap) starts disabled, for the user to enable.
+        """
+        cap = entity_platform.MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY
+        if first:  # every entity of the entry belongs to one of these locks
+            budget = cap
+        else:
+            budget = cap - sum(
+                entity.disabled_by is None
+                for entity in er.async_entries_for_config_entry(
+                    er.async_get(self.hass), self.config_entry.entry_id
+                )
+            )
+        fits = len(locks) * ENABLED_ENTITIES_PER_LOCK <= budget
+        for number, lock in enumerate(locks):
+            self.entity_plans[lock.device_id] = EntityPlan(
+                lock_enabled=number < budget, others_enabled=fits
+            )
+        if not fits:
+            LOGGER.warning(
+                "Seam workspace %s: %d locks are more than Home Assistant's %d enabled entities "
+                "per entry allow; their battery, door, connectivity and activity entities start "
+                "disabled (enable the ones you need)%s",
+                self.config_entry.title,
+                len(locks),
+                cap,
+                f", and {len(locks) - max(budget, 0)} locks start disabled"
+                if len(locks) > budget
+                else "",
+            )

@@ -39,6 +39,14 @@ class CommandRecord:
     error_type: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EntityPlan:
+    """Which of a lock's entities start enabled when they are first registered."""
+
+    lock_enabled: bool = True
+    others_enabled: bool = True
+
+
 def signal_lock_activity(entry_id: str) -> str:
     """Dispatcher signal carrying each `LockActivity` of one config entry."""
     return f"{DOMAIN}_{entry_id}_lock_activity"

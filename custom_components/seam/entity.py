@@ -44,6 +44,12 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
         self.device_id = device.device_id
         self._last_device = device
         self._attr_unique_id = device.device_id if key is None else f"{device.device_id}-{key}"
+        if (plan := coordinator.entity_plans.get(device.device_id)) is not None and not (
+            plan.lock_enabled if key is None else plan.others_enabled
+        ):
+            # A workspace larger than Home Assistant's entity cap (see the coordinator).
+            self._attr_entity_registry_enabled_default = False
+        self._written: tuple[Device | None, bool] | None = None
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, device.device_id)},
             name=device.name,
@@ -63,6 +69,23 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
     def listed(self) -> bool:
         """The last refresh succeeded and Seam still lists the device (online or not)."""
         return super().available and self.device_id in self.coordinator.data
+
+    async def async_added_to_hass(self) -> None:
+        """Home Assistant writes the first state right after this: remember what it shows."""
+        await super().async_added_to_hass()
+        self._written = (self.coordinator.data.get(self.device_id), self.available)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when the device or its availability changed.
+
+        Most refreshes change nothing, and writing thousands of unchanged states would be most
+        of a large workspace's refresh.
+        """
+        written = (self.coordinator.data.get(self.device_id), self.available)
+        if written != self._written:
+            self._written = written
+            super()._handle_coordinator_update()
 
     @property
     def available(self) -> bool:

@@ -31,7 +31,10 @@ _LOGGER = logging.getLogger(__name__)
 # Slow providers (hub-bridged and some Wi-Fi locks) take 10-30 s; 45 s covers them with margin
 # without holding an automation for minutes. A later answer still shows at the next update.
 ACTION_ATTEMPT_TIMEOUT = 45.0
-# With webhooks, the outcome is pushed; a poll this often only covers a lost delivery.
+# With webhooks, the outcome is pushed, and a delivery Seam could not make is retried after 5 s.
+# Polls at 30 s and then every 10 s only cover one that never comes: a lock that takes up to
+# 30 s (hub-bridged ones take 10-30 s) is confirmed with no poll at all.
+PUSHED_FIRST_POLL = 30.0
 PUSHED_POLL_INTERVAL = 10.0
 # Polls of an action attempt: gaps of 20 % of (time waited + 1 s), so poll k comes at
 # 9^(k/12) - 1 s. That is the schedule whose worst wait, relative to "10 % of the actuation
@@ -139,7 +142,8 @@ class SeamClient(SeamTransport):
 
         Without `pushed`, polls on `action_attempt_poll_delay`'s schedule. With `pushed` (a
         future that a webhook receiver resolves with the attempt's outcome), the outcome comes
-        from it and polling is only a safety net every `PUSHED_POLL_INTERVAL` s.
+        from it and polling is only a safety net: at `PUSHED_FIRST_POLL` s, then every
+        `PUSHED_POLL_INTERVAL` s.
 
         Errors carry the request id of `action_attempt`, i.e. of the command that started it.
         Raises `SeamActionAttemptFailedError` with Seam's error, or
@@ -158,7 +162,11 @@ class SeamClient(SeamTransport):
             else:
                 try:
                     attempt = await asyncio.wait_for(
-                        asyncio.shield(pushed), min(PUSHED_POLL_INTERVAL, max_wait - elapsed)
+                        asyncio.shield(pushed),
+                        min(
+                            max(PUSHED_FIRST_POLL - elapsed, PUSHED_POLL_INTERVAL),
+                            max_wait - elapsed,
+                        ),
                     )
                 except TimeoutError:
                     pass
