@@ -32,7 +32,7 @@ type Run = dict[str, Any]
 REPRODUCE = [
     "## Reproduce",
     "",
-    "- `scripts/bench` measures everything above and rewrites this file (about 12 minutes on "
+    "- `scripts/bench` measures everything above and rewrites this file (about 13 minutes on "
     "the machine above); `scripts/bench --short` is CI's quick pass (0.3-8 s actuations, up to "
     "500 locks), which prints the report without writing it. Extra arguments go to pytest, "
     "e.g. `scripts/bench --short -k push`.",
