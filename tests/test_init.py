@@ -15,7 +15,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from pytest_homeassistant_custom_component.typing import (
+    MockHAClientWebSocket,
+    WebSocketGenerator,
+)
 
 from custom_components.seam import async_remove_config_entry_device
 from custom_components.seam.access_codes import AccessCodeAction
@@ -161,6 +164,15 @@ async def test_an_unloaded_entry_sets_up_again(
     assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
 
 
+async def _delete_from_the_ui(client: MockHAClientWebSocket, device_id: str) -> bool:
+    """Delete a device as its page's "Delete" does; whether Home Assistant did."""
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": device_id}
+    )
+    response = await client.receive_json()
+    return bool(response["success"])
+
+
 # --- Removing devices by hand ------------------------------------------------------------------
 
 
@@ -195,12 +207,7 @@ async def test_a_device_of_a_workspace_that_is_not_loaded_can_be_deleted(
     device = _seam_device(hass, front.device_id)
     client = await hass_ws_client(hass)
 
-    await client.send_json_auto_id(
-        {"type": "config/device_registry/remove", "device_id": device.id}
-    )
-    response = await client.receive_json()
-
-    assert response["success"] is True
+    assert await _delete_from_the_ui(client, device.id) is True
     assert dr.async_get(hass).async_get(device.id) is None
 
 
@@ -222,17 +229,11 @@ async def test_deleting_devices_from_the_ui_refuses_listed_locks_and_removes_sta
     )
     client = await hass_ws_client(hass)
 
-    await client.send_json_auto_id(
-        {"type": "config/device_registry/remove", "device_id": listed.id}
-    )
-    response = await client.receive_json()
-    assert response["success"] is False
+    assert await _delete_from_the_ui(client, listed.id) is False
     assert registry.async_get(listed.id) is not None
     assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
 
-    await client.send_json_auto_id({"type": "config/device_registry/remove", "device_id": stale.id})
-    response = await client.receive_json()
-    assert response["success"] is True
+    assert await _delete_from_the_ui(client, stale.id) is True
     assert registry.async_get(stale.id) is None
 
 
