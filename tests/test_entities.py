@@ -9,6 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.seam import PLATFORMS
+from custom_components.seam.const import DOMAIN
 from custom_components.seam.data import LockActivity, signal_lock_activity
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
@@ -23,7 +24,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_platform, entity_registry as er
+from homeassistant.helpers import entity_platform, entity_registry as er, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from tests.conftest import advance, setup_integration
 from tests.simulator import SeamSimulator, SimDevice
@@ -311,7 +312,6 @@ async def test_a_workspace_past_home_assistants_entity_cap_gets_its_locks_first(
     simulator: SeamSimulator,
     config_entry: MockConfigEntry,
     monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
     cap: int,
     enabled_locks: int,
 ) -> None:
@@ -331,7 +331,14 @@ async def test_a_workspace_past_home_assistants_entity_cap_gets_its_locks_first(
     assert len(split["disabled"]) == 4 * 6 - enabled_locks  # lock, activity, 2 binary, 2 sensors
     for entity_id in split["enabled"]:
         assert hass.states.get(entity_id).state == "locked"
-    assert f"{len(locks)} locks are more than Home Assistant's {cap} enabled" in caplog.text
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{config_entry.entry_id}_entity_cap")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "workspace": config_entry.title,
+        "locks": str(len(locks)),
+        "cap": str(cap),
+        "disabled_locks": str(len(locks) - enabled_locks),
+    }
 
 
 async def test_locks_added_to_a_full_workspace_get_what_the_cap_leaves_lock_first(

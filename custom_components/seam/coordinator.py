@@ -281,15 +281,3 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
             self.entity_plans[lock.device_id] = EntityPlan(
                 lock_enabled=number < budget, others_enabled=fits
             )
-        if not fits:
-            LOGGER.warning(
-                "Seam workspace %s: %d locks are more than Home Assistant's %d enabled entities "
-                "per entry allow; their battery, door, connectivity and activity entities start "
-                "disabled (enable the ones you need)%s",
-                self.config_entry.title,
-                len(locks),
-                cap,
-                f", and {len(locks) - max(budget, 0)} locks start disabled"
-                if len(locks) > budget
-                else "",
-            )

@@ -7,7 +7,7 @@ it) and one per device problem; an error code Seam adds later still surfaces, ge
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_platform, issue_registry as ir
 
 from .api import Device, DeviceError
 from .const import DOMAIN, HARMLESS_DEVICE_ERRORS
@@ -69,12 +69,39 @@ def async_update_repairs(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
                     "workspace": entry.title,
                 },
             )
+    if cap_issue := _async_entity_cap_issue(hass, entry):
+        wanted.add(cap_issue)
     for issue_id in [
         issue_id
         for (domain, issue_id) in registry.issues
         if domain == DOMAIN and issue_id.startswith(f"{entry.entry_id}_") and issue_id not in wanted
     ]:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def _async_entity_cap_issue(hass: HomeAssistant, entry: SeamConfigEntry) -> str | None:
+    """Tell the user when the workspace has more locks than Home Assistant enables entities for."""
+    plans = entry.runtime_data.entity_plans.values()
+    if all(plan.others_enabled for plan in plans):
+        return None
+    issue_id = f"{entry.entry_id}_entity_cap"
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="entity_cap",
+        translation_placeholders={
+            "workspace": entry.title,
+            "locks": str(len(plans)),
+            "cap": str(entity_platform.MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY),
+            "disabled_locks": str(sum(not plan.lock_enabled for plan in plans)),
+        },
+    )
+    return issue_id
 
 
 @callback
