@@ -52,7 +52,7 @@ async def test_requests_in_an_idle_hour(
             async_fire_time_changed(hass)
             await hass.async_block_till_done(wait_background_tasks=True)
         routes = Counter(recorded.path for recorded in simulator.requests)
-        assert entry.runtime_data.last_update_success
+        assert entry.runtime_data.coordinator.last_update_success
     results.setdefault("budget", []).append(
         {"locks": locks, "webhooks": pushed, "routes": dict(routes), "total": routes.total()}
     )

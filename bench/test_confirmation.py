@@ -73,7 +73,7 @@ async def _measure_home_assistant(
 ) -> dict[str, list[dict[str, Any]]]:
     """Lock from unlocked `runs[actuation]` times per actuation; one record per command."""
     entry = hass.config_entries.async_entries("seam")[0]
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     watch = StateWatch(hass, ENTITY)
     measured: dict[str, list[dict[str, Any]]] = {}
     try:

@@ -132,7 +132,7 @@ async def test_scale(
         _drop_saved_registries(hass_storage)
         gc.collect()
         rss_after = rss_bytes()
-        coordinator = entry.runtime_data
+        coordinator = entry.runtime_data.coordinator
         await coordinator.async_refresh()  # warm-up
         walls, cpus, requests = [], [], []
         for _ in range(REFRESHES[bench_mode]):
@@ -187,7 +187,7 @@ async def test_memory(
         try:
             assert await hass.config_entries.async_setup(entry.entry_id)
             await hass.async_block_till_done()
-            await entry.runtime_data.async_refresh()
+            await entry.runtime_data.coordinator.async_refresh()
             _drop_saved_registries(hass_storage)
             gc.collect()
             retained, _ = tracemalloc.get_traced_memory()

@@ -79,8 +79,8 @@ async def test_setup_loads_the_workspace_and_shows_each_lock(
     await setup_integration(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    assert isinstance(config_entry.runtime_data, SeamCoordinator)
-    assert set(config_entry.runtime_data.data) == set(simulator.devices)
+    assert isinstance(config_entry.runtime_data.coordinator, SeamCoordinator)
+    assert set(config_entry.runtime_data.coordinator.data) == set(simulator.devices)
     assert _lock_entity_ids(hass) == ["lock.back_door", "lock.front_door"]
     assert hass.states.get("lock.front_door").state == LockState.LOCKED
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
@@ -370,7 +370,7 @@ async def test_a_thermostat_never_becomes_a_lock(
     assert _lock_entity_ids(hass) == ["lock.front_door"]
     assert _seam_device(hass, hallway.device_id) is None
     assert _seam_device(hass, bedroom.device_id) is None
-    assert set(config_entry.runtime_data.data) == {
+    assert set(config_entry.runtime_data.coordinator.data) == {
         device_id for device_id, device in simulator.devices.items() if device.is_lock
     }
 

@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.seam import PLATFORMS, commands
+from custom_components.seam import PLATFORMS, failures, locks
 from custom_components.seam.const import DOMAIN
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
 from homeassistant.components.persistent_notification import (
@@ -88,7 +88,7 @@ async def call(hass: HomeAssistant, service: str, entity_id: str) -> None:
 
 
 def notification_for(hass: HomeAssistant, device_id: str) -> dict[str, str] | None:
-    note = notifications(hass).get(commands.notification_id(device_id))
+    note = notifications(hass).get(failures.notification_id(device_id))
     return None if note is None else {"title": note["title"], "message": note["message"]}
 
 
@@ -178,7 +178,7 @@ async def test_one_notification_per_lock_replaced_then_dismissed_by_a_success(
     with pytest.raises(HomeAssistantError):
         await call(hass, "lock", FRONT)
     ours = [key for key in notifications(hass) if key.startswith(DOMAIN)]
-    assert ours == [commands.notification_id("front_door_id")]
+    assert ours == [failures.notification_id("front_door_id")]
     note = notification_for(hass, "front_door_id")
     assert note is not None
     assert "Second" in note["message"]
@@ -196,7 +196,7 @@ async def test_unconfirmed_command_says_so_and_keeps_seams_state(
     front_door: SimDevice,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(commands, "ACTION_ATTEMPT_TIMEOUT", 0.5)
+    monkeypatch.setattr(locks, "ACTION_ATTEMPT_TIMEOUT", 0.5)
     front_door.outcome = Outcome(status="never")
     with pytest.raises(HomeAssistantError, match="has not confirmed") as caught:
         await call(hass, "lock", FRONT)
@@ -396,7 +396,7 @@ async def test_a_device_list_read_before_a_confirmed_lock_does_not_undo_it(
     """A refresh that read "unlocked" just before the lock moved answers late: still locked."""
     front_door.actuation_delay = 0.1
     simulator.inject("/devices/list", Fault(delay_after=1.0))
-    refresh = hass.async_create_task(loaded.runtime_data.async_refresh())
+    refresh = hass.async_create_task(loaded.runtime_data.coordinator.async_refresh())
     await asyncio.sleep(0.05)  # Seam has read the list (unlocked); its answer is on the way
     seen = record_states(hass, FRONT)
 

@@ -14,7 +14,7 @@ import yaml
 
 from custom_components.seam.access_code_rules import CODE_RULES
 from custom_components.seam.access_codes import AccessCodeAction
-from custom_components.seam.commands import LockAction
+from custom_components.seam.const import LockAction
 from homeassistant import components
 from homeassistant.const import __version__ as HA_VERSION
 
@@ -96,7 +96,7 @@ def test_every_exception_key_in_the_code_is_translated() -> None:
     literal |= set(re.findall(r'_invalid\(\s*"([a-z_]+)"', code))
     literal |= set(re.findall(r'"([a-z_]+_title)"', code))
     assert len(literal) > 25  # the patterns still find what they look for
-    # Keys built from a lock code constraint or an action's name (commands.command_error).
+    # Keys built from a lock code constraint or an action's name (failures.command_error).
     literal |= {f"access_code_{constraint}" for constraint in CODE_RULES}
     for action in [*LockAction, *AccessCodeAction]:
         # A list has no action attempt: it can only be rejected.

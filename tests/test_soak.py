@@ -30,7 +30,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.seam import commands
+from custom_components.seam import failures
 from custom_components.seam.api import ACTION_ATTEMPT_TIMEOUT, sign_webhook
 from custom_components.seam.const import CONF_API_URL, CONF_WEBHOOK_SECRET, DOMAIN
 from homeassistant.components import persistent_notification
@@ -189,13 +189,13 @@ async def drive(soak: Soak, workspace: Workspace, device: SimDevice) -> None:
         except HomeAssistantError as err:
             command.outcome = "error"
             command.error_key = err.translation_key
-            notified = soak.notified.get(commands.notification_id(device.device_id), 0)
+            notified = soak.notified.get(failures.notification_id(device.device_id), 0)
             command.shown = err.translation_domain == DOMAIN and notified >= started
         else:
             command.outcome = "confirmed"
             # A refresh failing at that moment shows the lock unavailable instead.
             command.shown = wanted in soak.states[entity_id][seen:] or (
-                not workspace.entry.runtime_data.last_update_success
+                not workspace.entry.runtime_data.coordinator.last_update_success
             )
         pause = COMMAND_SPACING - (time.monotonic() - started) + soak.rng.uniform(0, 1)
         await asyncio.sleep(max(0.0, min(pause, soak.deadline - time.monotonic())))
@@ -421,8 +421,8 @@ async def test_soak(
             await hass.async_block_till_done()
             mismatched = []
             for workspace in workspaces:
-                await workspace.entry.runtime_data.async_refresh()
-                assert workspace.entry.runtime_data.last_update_success
+                await workspace.entry.runtime_data.coordinator.async_refresh()
+                assert workspace.entry.runtime_data.coordinator.last_update_success
                 for device in workspace.simulator.devices.values():
                     state = hass.states.get(entity_id_of(hass, device))
                     wanted = LockState.LOCKED if device.locked else LockState.UNLOCKED

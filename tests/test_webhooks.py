@@ -90,9 +90,8 @@ async def test_setup_registers_one_seam_webhook_and_slows_polling(
     assert "lock.unlocked" in webhook["event_types"]
     assert pushed.data[CONF_SEAM_WEBHOOK_ID] == webhook["webhook_id"]
     assert pushed.data[CONF_WEBHOOK_SECRET] == webhook["secret"]
-    coordinator = pushed.runtime_data
-    assert coordinator.push.url == webhook["url"]
-    assert coordinator.update_interval == timedelta(minutes=10)
+    assert pushed.runtime_data.push.url == webhook["url"]
+    assert pushed.runtime_data.coordinator.update_interval == timedelta(minutes=10)
 
 
 async def test_keypad_unlock_shows_at_once_without_polling(
@@ -144,7 +143,7 @@ async def test_battery_events_update_the_battery(
 ) -> None:
     simulator.emit("device.low_battery", device_id="front_door_id", battery_level=0.12)
     await settle(hass, simulator)
-    assert pushed.runtime_data.data["front_door_id"].battery_level == pytest.approx(0.12)
+    assert pushed.runtime_data.locks.by_id["front_door_id"].state.device.battery_level == pytest.approx(0.12)
     simulator.emit(
         "device.battery_status_changed",
         device_id="front_door_id",
@@ -152,7 +151,7 @@ async def test_battery_events_update_the_battery(
         battery_status="critical",
     )
     await settle(hass, simulator)
-    device = pushed.runtime_data.data["front_door_id"]
+    device = pushed.runtime_data.locks.by_id["front_door_id"].state.device
     assert (device.battery_level, device.battery_status) == (pytest.approx(0.05), "critical")
 
 
@@ -250,7 +249,7 @@ async def test_without_a_reachable_url_it_says_so_once_and_polls(
     await setup_integration(hass, config_entry)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.webhooks.by_id == {}
-    assert config_entry.runtime_data.update_interval == timedelta(seconds=30)
+    assert config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=30)
     assert caplog.text.count("no URL that Seam can reach") == 1
 
 
@@ -359,7 +358,7 @@ async def test_with_home_assistant_cloud_seam_pushes_to_the_cloudhook(
     [webhook] = simulator.webhooks.by_id.values()
     assert made == [config_entry.data[CONF_WEBHOOK_ID]]
     assert webhook["url"] == f"https://hooks.cloud.invalid/{made[0]}"
-    assert config_entry.runtime_data.update_interval == timedelta(minutes=10)
+    assert config_entry.runtime_data.coordinator.update_interval == timedelta(minutes=10)
 
 
 async def test_a_seam_webhook_without_a_secret_is_not_trusted(
@@ -381,7 +380,7 @@ async def test_a_seam_webhook_without_a_secret_is_not_trusted(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert config_entry.runtime_data.push.url is None
-    assert config_entry.runtime_data.update_interval == timedelta(seconds=30)
+    assert config_entry.runtime_data.coordinator.update_interval == timedelta(seconds=30)
     assert "without a signing secret" in caplog.text
     assert CONF_WEBHOOK_SECRET not in config_entry.data
 
@@ -433,13 +432,13 @@ async def test_an_outcome_pushed_before_seams_answer_still_confirms_the_command(
 async def test_events_that_do_not_concern_a_known_lock_change_nothing(
     hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post, event: dict[str, Any]
 ) -> None:
-    before = pushed.runtime_data.data["front_door_id"]
+    before = pushed.runtime_data.locks.by_id["front_door_id"].state.device
     path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
     response = await reachable(path, **signed(pushed, {"event_id": "evt_x", **event}))
     assert response.status == 200
     await hass.async_block_till_done()
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    assert pushed.runtime_data.data["front_door_id"] == before
+    assert pushed.runtime_data.locks.by_id["front_door_id"].state.device == before
 
 
 async def test_access_denied_is_activity_and_leaves_the_lock_as_it_was(

@@ -14,8 +14,12 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import SeamClient
 from .const import CONF_API_URL, DEFAULT_API_URL, DOMAIN
-from .coordinator import SeamConfigEntry, SeamCoordinator
+from .coordinator import SeamCoordinator
+from .data import PushStatus
+from .events import SeamEvents
+from .locks import SeamLocks
 from .repairs import async_clear_repairs, async_update_repairs
+from .runtime import SeamConfigEntry, SeamData
 from .services import async_setup_services
 from .webhook import SeamWebhooks, async_delete_seam_webhook
 
@@ -37,14 +41,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool:
     """Set up one Seam workspace: a 401 starts re-authentication, other failures retry later."""
-    coordinator = SeamCoordinator(hass, entry, _client(hass, entry.data))
+    client = _client(hass, entry.data)
+    push = PushStatus()
+    locks = SeamLocks(hass, entry, client, push)
+    coordinator = SeamCoordinator(hass, entry, client, locks)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    events = SeamEvents(hass, entry.entry_id, coordinator, locks)
+    webhooks = SeamWebhooks(hass, entry, coordinator, events, push)
+    entry.runtime_data = SeamData(client, coordinator, locks, webhooks, push)
     async_update_repairs(hass, entry)
     entry.async_on_unload(coordinator.async_add_listener(lambda: async_update_repairs(hass, entry)))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Webhooks are set up in the background: locks work (polled) from the first moment.
-    webhooks = SeamWebhooks(hass, entry)
     entry.async_on_unload(webhooks.async_stop)
     entry.async_create_background_task(hass, webhooks.async_start(), "seam_webhooks")
     return True
@@ -59,7 +67,8 @@ def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> SeamClient:
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool:
-    """Unload a Seam workspace."""
+    """Unload a Seam workspace; commands under way stop first, so none outlives the entry."""
+    entry.runtime_data.locks.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -80,6 +89,6 @@ async def async_remove_config_entry_device(
     if entry.state is not ConfigEntryState.LOADED:
         return True
     return not any(
-        domain == DOMAIN and device_id in entry.runtime_data.data
+        domain == DOMAIN and device_id in entry.runtime_data.coordinator.data
         for domain, device_id in device_entry.identifiers
     )

@@ -27,9 +27,9 @@ from .api import (
     SeamNotFoundError,
     SeamUnauthorizedError,
 )
-from .commands import async_notify_failure, command_error
 from .const import DOMAIN
 from .coordinator import SeamCoordinator
+from .failures import async_notify_failure, command_error
 
 # Polled, never pushed: Seam's webhook events announce only lock and unlock attempts.
 ACCESS_CODE_ATTEMPT_TIMEOUT = ACTION_ATTEMPT_TIMEOUT

@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device
-from .coordinator import SeamConfigEntry
 from .entity import SeamDescriptionEntity, async_add_lock_entities
+from .runtime import SeamConfigEntry
 
 # The coordinator reads every device in one call; sensors never call Seam themselves.
 PARALLEL_UPDATES = 0
@@ -61,13 +61,13 @@ async def async_setup_entry(
         lambda coordinator, lock: [
             SeamBinarySensor(coordinator, lock, description)
             for description in BINARY_SENSORS
-            if description.supported_fn(lock)
+            if description.supported_fn(lock.state.device)
         ],
     )
 
 
 class SeamBinarySensor(SeamDescriptionEntity, BinarySensorEntity):
-    """One on/off value of a Seam lock, as the coordinator last read it."""
+    """One on/off value of a Seam lock, as its lock's owner shows it."""
 
     entity_description: SeamBinarySensorEntityDescription
 

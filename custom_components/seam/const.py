@@ -1,6 +1,7 @@
 """Constants of the Seam integration."""
 
 from datetime import timedelta
+from enum import StrEnum
 import logging
 from typing import Final
 
@@ -27,3 +28,10 @@ PUSH_SCAN_INTERVAL: Final = timedelta(minutes=10)
 HARMLESS_DEVICE_ERRORS: Final = frozenset(
     {"empty_backup_access_code_pool", "auxiliary_heat_running"}
 )
+
+
+class LockAction(StrEnum):
+    """A command Seam can run on a lock."""
+
+    LOCK = "lock"
+    UNLOCK = "unlock"

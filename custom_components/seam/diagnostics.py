@@ -12,7 +12,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .api import Device
 from .const import CONF_WEBHOOK_SECRET, DOMAIN
-from .coordinator import SeamConfigEntry
+from .runtime import SeamConfigEntry
 
 TO_REDACT = {
     CONF_API_KEY,
@@ -39,7 +39,8 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SeamConfigEntry
 ) -> dict[str, Any]:
     """Diagnostics of one Seam workspace."""
-    coordinator = entry.runtime_data
+    data = entry.runtime_data
+    coordinator = data.coordinator
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "coordinator": {
@@ -52,12 +53,12 @@ async def async_get_config_entry_diagnostics(
             "locks": len(coordinator.data),
         },
         "webhooks": {
-            "active": coordinator.push.url is not None,
-            "deliveries": coordinator.push.deliveries,
-            "rejected": coordinator.push.rejected,
+            "active": data.push.url is not None,
+            "deliveries": data.push.deliveries,
+            "rejected": data.push.rejected,
         },
-        "recent_commands": [asdict(record) for record in coordinator.recent_commands],
-        "devices": [_device(device) for device in coordinator.data.values()],
+        "recent_commands": [asdict(record) for record in data.locks.history],
+        "devices": [_device(lock.state.device) for lock in data.locks.by_id.values()],
     }
 
 
@@ -65,14 +66,12 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: SeamConfigEntry, device_entry: dr.DeviceEntry
 ) -> dict[str, Any]:
     """Diagnostics of one lock."""
-    coordinator = entry.runtime_data
+    locks = entry.runtime_data.locks
     device_id = next(key for domain, key in device_entry.identifiers if domain == DOMAIN)
-    device = coordinator.data.get(device_id)
+    lock = locks.by_id.get(device_id)
     return {
-        "device": _device(device) if device is not None else None,
+        "device": _device(lock.state.device) if lock is not None else None,
         "recent_commands": [
-            asdict(record)
-            for record in coordinator.recent_commands
-            if record.device_id == device_id
+            asdict(record) for record in locks.history if record.device_id == device_id
         ],
     }

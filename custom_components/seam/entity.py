@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -12,21 +13,25 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Device
 from .const import DOMAIN, HARMLESS_DEVICE_ERRORS
-from .coordinator import SeamConfigEntry, SeamCoordinator
+from .coordinator import SeamCoordinator
+from .locks import SeamLock
+from .runtime import SeamConfigEntry
 
 
 @callback
 def async_add_lock_entities(
     entry: SeamConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    entities_of: Callable[[SeamCoordinator, Device], Iterable[Entity]],
+    entities_of: Callable[[SeamCoordinator, SeamLock], Iterable[Entity]],
 ) -> None:
     """Add the entities `entities_of` makes for each lock: the locks of now, and as they appear."""
-    coordinator = entry.runtime_data
+    coordinator, owners = entry.runtime_data.coordinator, entry.runtime_data.locks.by_id
 
     @callback
     def add_locks(locks: list[Device]) -> None:
-        async_add_entities(entity for lock in locks for entity in entities_of(coordinator, lock))
+        async_add_entities(
+            entity for lock in locks for entity in entities_of(coordinator, owners[lock.device_id])
+        )
 
     coordinator.new_lock_callbacks.append(add_locks)
     entry.async_on_unload(lambda: coordinator.new_lock_callbacks.remove(add_locks))
@@ -34,22 +39,23 @@ def async_add_lock_entities(
 
 
 class SeamEntity(CoordinatorEntity[SeamCoordinator]):
-    """An entity of one Seam device; its state comes from the coordinator's latest data."""
+    """An entity of one Seam lock; its state is what the lock's owner shows."""
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: SeamCoordinator, device: Device, key: str | None) -> None:
-        """Bind the entity to a device; `key` is None for the device's main entity."""
+    def __init__(self, coordinator: SeamCoordinator, lock: SeamLock, key: str | None) -> None:
+        """Bind the entity to a lock; `key` is None for the lock's main entity."""
         super().__init__(coordinator)
+        self.owner = lock
+        device = lock.state.device
         self.device_id = device.device_id
-        self._last_device = device
         self._attr_unique_id = device.device_id if key is None else f"{device.device_id}-{key}"
         if (plan := coordinator.entity_plans.get(device.device_id)) is not None and not (
             plan.lock_enabled if key is None else plan.others_enabled
         ):
             # A workspace larger than Home Assistant's entity cap (see the coordinator).
             self._attr_entity_registry_enabled_default = False
-        self._written: tuple[Device | None, bool] | None = None
+        self._written: tuple[Any, ...] | None = None
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, device.device_id)},
             name=device.name,
@@ -60,10 +66,8 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
 
     @property
     def device(self) -> Device:
-        """The device as Seam last reported it."""
-        if (device := self.coordinator.data.get(self.device_id)) is not None:
-            self._last_device = device
-        return self._last_device
+        """The device as its lock's owner shows it: Seam's newest word on each part."""
+        return self.owner.state.device
 
     @property
     def listed(self) -> bool:
@@ -71,29 +75,32 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
         return super().available and self.device_id in self.coordinator.data
 
     async def async_added_to_hass(self) -> None:
-        """Home Assistant writes the first state right after this: remember what it shows."""
+        """Follow the lock's owner too; Home Assistant writes the first state right after this."""
         await super().async_added_to_hass()
-        self._written = (self.coordinator.data.get(self.device_id), self.available)
+        self.async_on_remove(self.owner.state.async_add_listener(self._handle_coordinator_update))
+        self._written = self._shown()
+
+    def _shown(self) -> tuple[Any, ...]:
+        """What the state written depends on."""
+        return (self.device, self.available)
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """Write the state only when the device or its availability changed.
+        """Write the state only when what it depends on changed.
 
-        Most refreshes change nothing, and writing thousands of unchanged states would be most
+        Most reads change nothing, and writing thousands of unchanged states would be most
         of a large workspace's refresh.
         """
-        written = (self.coordinator.data.get(self.device_id), self.available)
-        if written != self._written:
-            self._written = written
+        if (shown := self._shown()) != self._written:
+            self._written = shown
             super()._handle_coordinator_update()
 
     @property
     def available(self) -> bool:
         """Available while Seam lists the device, it is online and no error blocks control."""
-        device = self.coordinator.data.get(self.device_id)
+        device = self.device
         return (
             self.listed
-            and device is not None
             and device.online
             and not any(error.code not in HARMLESS_DEVICE_ERRORS for error in device.errors)
         )
@@ -103,8 +110,8 @@ class SeamDescriptionEntity(SeamEntity):
     """An entity of one Seam device, described by an `EntityDescription` whose key names it."""
 
     def __init__(
-        self, coordinator: SeamCoordinator, device: Device, description: EntityDescription
+        self, coordinator: SeamCoordinator, lock: SeamLock, description: EntityDescription
     ) -> None:
-        """Bind the description to one device."""
-        super().__init__(coordinator, device, description.key)
+        """Bind the description to one lock."""
+        super().__init__(coordinator, lock, description.key)
         self.entity_description = description

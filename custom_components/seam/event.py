@@ -7,10 +7,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Device
-from .coordinator import SeamConfigEntry, SeamCoordinator
+from .coordinator import SeamCoordinator
 from .data import LockActivity, signal_lock_activity
 from .entity import SeamEntity, async_add_lock_entities
+from .locks import SeamLock
+from .runtime import SeamConfigEntry
 
 # Events arrive by push; the entity never calls Seam.
 PARALLEL_UPDATES = 0
@@ -37,9 +38,9 @@ class SeamActivityEvent(SeamEntity, EventEntity):
     _attr_translation_key = "activity"
     _attr_event_types = ACTIVITY_TYPES
 
-    def __init__(self, coordinator: SeamCoordinator, device: Device) -> None:
+    def __init__(self, coordinator: SeamCoordinator, lock: SeamLock) -> None:
         """Set up the activity event entity of one lock."""
-        super().__init__(coordinator, device, "activity")
+        super().__init__(coordinator, lock, "activity")
 
     @property
     def available(self) -> bool:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.lock import LockEntity
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Device
-from .commands import LockAction, LockCommandRunner
-from .const import DOMAIN
-from .coordinator import SeamConfigEntry, SeamCoordinator
+from .const import DOMAIN, LockAction
+from .coordinator import SeamCoordinator
 from .entity import SeamEntity, async_add_lock_entities
+from .locks import SeamLock
+from .runtime import SeamConfigEntry
 
-# Commands are serialised per lock by LockCommandRunner; different locks run in parallel.
+# Commands are queued per lock by its owner (locks.py); different locks run in parallel.
 PARALLEL_UPDATES = 0
 
 
@@ -26,21 +26,22 @@ async def async_setup_entry(
 ) -> None:
     """Add a lock entity for every lock of the workspace, now and as they appear."""
     async_add_lock_entities(
-        entry, async_add_entities, lambda coordinator, lock: [SeamLock(coordinator, lock)]
+        entry, async_add_entities, lambda coordinator, lock: [SeamLockEntity(coordinator, lock)]
     )
 
 
-class SeamLock(SeamEntity, LockEntity):
+class SeamLockEntity(SeamEntity, LockEntity):
     """A lock Seam controls. Shows only what Seam confirmed; locking/unlocking while it works."""
 
     _attr_name = None
     _attr_translation_key = "lock"
 
-    def __init__(self, coordinator: SeamCoordinator, device: Device) -> None:
-        """Set up the lock entity of one Seam device."""
-        super().__init__(coordinator, device, None)
-        self._commands = LockCommandRunner(coordinator.hass, coordinator, device.device_id)
-        self._running: LockAction | None = None
+    def __init__(self, coordinator: SeamCoordinator, lock: SeamLock) -> None:
+        """Set up the lock entity of one Seam lock."""
+        super().__init__(coordinator, lock, None)
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (*super()._shown(), self.owner.state.running)
 
     @property
     def is_locked(self) -> bool | None:
@@ -50,12 +51,12 @@ class SeamLock(SeamEntity, LockEntity):
     @property
     def is_locking(self) -> bool:
         """Seam is running a lock command."""
-        return self._running is LockAction.LOCK
+        return self.owner.state.running is LockAction.LOCK
 
     @property
     def is_unlocking(self) -> bool:
         """Seam is running an unlock command."""
-        return self._running is LockAction.UNLOCK
+        return self.owner.state.running is LockAction.UNLOCK
 
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock through Seam and wait for Seam to confirm it."""
@@ -66,16 +67,10 @@ class SeamLock(SeamEntity, LockEntity):
         await self._async_command(LockAction.UNLOCK, self.device.can_remotely_unlock)
 
     async def _async_command(self, action: LockAction, supported: bool) -> None:
-        name = self.device.name
         if not supported:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key=f"cannot_{action}_remotely",
-                translation_placeholders={"name": name},
+                translation_placeholders={"name": self.device.name},
             )
-        await self._commands.async_run(action, name, self._set_running)
-
-    @callback
-    def _set_running(self, action: LockAction | None) -> None:
-        self._running = action
-        self.async_write_ha_state()
+        await self.owner.async_command(action)

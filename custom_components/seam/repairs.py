@@ -11,7 +11,7 @@ from homeassistant.helpers import entity_platform, issue_registry as ir
 
 from .api import Device, DeviceError
 from .const import DOMAIN, HARMLESS_DEVICE_ERRORS
-from .coordinator import SeamConfigEntry
+from .runtime import SeamConfigEntry
 
 # Codes with their own explanation of what to do; any other code gets the generic one.
 KNOWN_ERRORS = frozenset(
@@ -47,7 +47,7 @@ def async_update_repairs(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
     """Make the repair issues match what Seam reports now."""
     registry = ir.async_get(hass)
     wanted: set[str] = set()
-    for device in entry.runtime_data.data.values():
+    for device in entry.runtime_data.coordinator.data.values():
         for error in device.errors:
             if error.code in NOT_REPAIRS:
                 continue
@@ -77,7 +77,7 @@ def async_update_repairs(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
 @callback
 def _async_entity_cap_issue(hass: HomeAssistant, entry: SeamConfigEntry) -> str | None:
     """Tell the user when the workspace has more locks than Home Assistant enables entities for."""
-    plans = entry.runtime_data.entity_plans.values()
+    plans = entry.runtime_data.coordinator.entity_plans.values()
     if all(plan.others_enabled for plan in plans):
         return None
     issue_id = f"{entry.entry_id}_entity_cap"

@@ -16,8 +16,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Device
-from .coordinator import SeamConfigEntry
 from .entity import SeamDescriptionEntity, async_add_lock_entities
+from .runtime import SeamConfigEntry
 
 # The coordinator reads every device in one call; sensors never call Seam themselves.
 PARALLEL_UPDATES = 0
@@ -89,13 +89,13 @@ async def async_setup_entry(
         lambda coordinator, lock: [
             SeamSensor(coordinator, lock, description)
             for description in SENSORS
-            if description.supported_fn(lock)
+            if description.supported_fn(lock.state.device)
         ],
     )
 
 
 class SeamSensor(SeamDescriptionEntity, SensorEntity):
-    """One value of a Seam lock, as the coordinator last read it."""
+    """One value of a Seam lock, as its lock's owner shows it."""
 
     entity_description: SeamSensorEntityDescription
 

@@ -11,35 +11,24 @@ from aiohttp import web
 from aiohttp.hdrs import METH_POST
 
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
-from .api import SeamClient, SeamError, SeamWebhookSignatureError, Webhook, verify_webhook
-from .const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
-from .coordinator import SeamConfigEntry, SeamCoordinator
-
-# What Home Assistant acts on; anything else Seam sends is not asked for.
-WEBHOOK_EVENT_TYPES = (
-    "lock.locked",
-    "lock.unlocked",
-    "lock.access_denied",
-    "device.connected",
-    "device.disconnected",
-    "device.added",
-    "device.removed",
-    "device.deleted",
-    "device.name_changed",
-    "device.low_battery",
-    "device.battery_status_changed",
-    "action_attempt.lock_door.succeeded",
-    "action_attempt.lock_door.failed",
-    "action_attempt.unlock_door.succeeded",
-    "action_attempt.unlock_door.failed",
-    "connected_account.connected",
-    "connected_account.disconnected",
-    "connected_account.reauthorization_requested",
+from .api import (
+    SeamClient,
+    SeamError,
+    SeamEvent,
+    SeamWebhookSignatureError,
+    Webhook,
+    verify_webhook,
 )
+from .const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
+from .coordinator import SeamCoordinator
+from .data import PushStatus
+from .events import WEBHOOK_EVENT_TYPES, SeamEvents
+
 # Seam retries deliveries for about a day; ids of the most recent ones are enough to drop replays.
 _REMEMBERED_EVENTS = 2048
 
@@ -47,15 +36,21 @@ _REMEMBERED_EVENTS = 2048
 class SeamWebhooks:
     """The Home Assistant webhook of one entry and the Seam webhook that calls it."""
 
-    def __init__(self, hass: HomeAssistant, entry: SeamConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        coordinator: SeamCoordinator,
+        events: SeamEvents,
+        push: PushStatus,
+    ) -> None:
         """Prepare; nothing is registered until `async_start`."""
         self._hass = hass
         self._entry = entry
+        self._coordinator = coordinator
+        self._events = events
+        self._push = push
         self._seen: OrderedDict[str, None] = OrderedDict()
-
-    @property
-    def _coordinator(self) -> SeamCoordinator:
-        return self._entry.runtime_data
 
     async def async_start(self) -> None:
         """Register both webhooks; without a reachable URL, say so once and keep polling."""
@@ -91,12 +86,12 @@ class SeamWebhooks:
                 CONF_WEBHOOK_SECRET: seam_webhook.secret,
             }
         )
-        self._coordinator.async_set_push_url(url)
+        self._async_set_push_url(url)
         LOGGER.debug("Seam pushes to %s", url)
 
     async def async_stop(self) -> None:
         """Unregister the Home Assistant webhook and delete the Seam one (entry unloaded)."""
-        self._coordinator.async_set_push_url(None)
+        self._async_set_push_url(None)
         if webhook_id := self._entry.data.get(CONF_WEBHOOK_ID):
             webhook.async_unregister(self._hass, webhook_id)
         await async_delete_seam_webhook(self._coordinator.client, self._entry.data)
@@ -150,7 +145,7 @@ class SeamWebhooks:
             verify_webhook(self._entry.data.get(CONF_WEBHOOK_SECRET) or "", request.headers, body)
             event: Any = json.loads(body)
         except (SeamWebhookSignatureError, ValueError) as err:
-            self._coordinator.push.rejected += 1
+            self._push.rejected += 1
             LOGGER.warning("Refused a Seam webhook delivery: %s", err)
             return web.Response(status=HTTPStatus.UNAUTHORIZED)
         if isinstance(event, dict) and isinstance(event.get("event"), dict):
@@ -163,9 +158,14 @@ class SeamWebhooks:
         self._seen[event_id] = None
         if len(self._seen) > _REMEMBERED_EVENTS:
             self._seen.popitem(last=False)
-        self._coordinator.push.deliveries += 1
-        await self._coordinator.async_handle_event(event)
+        self._push.deliveries += 1
+        await self._events.async_handle(SeamEvent.from_json(event))
         return web.Response(status=HTTPStatus.OK)
+
+    @callback
+    def _async_set_push_url(self, url: str | None) -> None:
+        self._push.url = url
+        self._coordinator.async_set_push_url(url)
 
     @callback
     def _update_entry(self, **changes: Any) -> None:

@@ -1,9 +1,13 @@
 """A small async client for Seam Connect (https://docs.seam.co), free of Home Assistant."""
 
-from .client import ACTION_ATTEMPT_TIMEOUT, SeamClient, action_attempt_poll_delay
-from .errors import (
+from .attempts import (
+    ACTION_ATTEMPT_TIMEOUT,
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
+    action_attempt_poll_delay,
+)
+from .client import SeamClient
+from .errors import (
     SeamApiError,
     SeamConflictError,
     SeamConnectionError,
@@ -15,6 +19,7 @@ from .errors import (
     SeamTimeoutError,
     SeamUnauthorizedError,
 )
+from .events import SeamEvent
 from .models import (
     AccessCode,
     AccessCodeStatus,
@@ -48,6 +53,7 @@ __all__ = [
     "SeamConflictError",
     "SeamConnectionError",
     "SeamError",
+    "SeamEvent",
     "SeamInvalidInputError",
     "SeamNotFoundError",
     "SeamRateLimitedError",

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .models import ActionAttempt
+from typing import Any
 
 
 class SeamError(Exception):
@@ -103,30 +100,3 @@ class SeamConnectionError(SeamError):
 
 class SeamTimeoutError(SeamError):
     """Seam did not answer within the request timeout."""
-
-
-class SeamActionAttemptFailedError(SeamError):
-    """Seam reports the action attempt ended with an error."""
-
-    def __init__(self, action_attempt: ActionAttempt, request_id: str | None = None) -> None:
-        """Keep the failed attempt, Seam's error, and the request id of the command."""
-        self.action_attempt = action_attempt
-        self.request_id = request_id
-        self.error_type = action_attempt.error_type or "unknown_error"
-        self.error_message = action_attempt.error_message or "Seam gave no reason"
-        super().__init__(f"{self.error_message} (type: {self.error_type})")
-
-
-class SeamActionAttemptTimeoutError(SeamError):
-    """The action attempt was still pending when we stopped waiting; it may still finish."""
-
-    def __init__(
-        self, action_attempt: ActionAttempt, waited: float, request_id: str | None = None
-    ) -> None:
-        """Keep the last attempt seen, how long we waited and the command's request id."""
-        self.action_attempt = action_attempt
-        self.request_id = request_id
-        self.waited = waited
-        super().__init__(
-            f"Action attempt {action_attempt.action_attempt_id} still pending after {waited:.1f} s"
-        )

@@ -1,0 +1,96 @@
+"""What one lock shows, and when Seam says each part of it became true.
+
+Three sources tell a lock's state: device-list reads (stamped with when the request was sent),
+webhook events (stamped with Seam's `occurred_at`) and command outcomes (stamped with when Seam
+answered). They arrive in any order: a retried delivery comes minutes late, a slow read answers
+after a command was confirmed. Each reported value keeps the time it is true from, and a source
+changes it only when what it tells is at least as new. Later arrival alone never wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, callback
+
+from .api import Device
+from .const import LockAction
+
+# What events and command outcomes change between reads. Everything else of a device (its name,
+# errors, capability flags) only comes from reads, which always carry all of it.
+STAMPED_FIELDS: Final = ("locked", "online", "battery_level", "battery_status")
+
+
+class LockState:
+    """The device one lock shows, the command Seam is running on it, and who is told of changes."""
+
+    def __init__(self, device: Device, read_at: datetime) -> None:
+        """Start from a device-list read whose request was sent at `read_at`."""
+        self.device = device
+        self._since: dict[str, datetime] = dict.fromkeys(STAMPED_FIELDS, read_at)
+        self.running: LockAction | None = None
+        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def device_id(self) -> str:
+        """Seam's id of the lock."""
+        return self.device.device_id
+
+    def since(self, field: str) -> datetime:
+        """When the shown value of `field` became true, as far as Home Assistant knows."""
+        return self._since[field]
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call `listener` whenever the lock shows something new; returns the remover."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_apply_read(self, device: Device, sent_at: datetime) -> bool:
+        """Take a device read whose request was sent at `sent_at`; return whether it changed.
+
+        Values that an event or a command outcome set after `sent_at` stay: the read is older.
+        Listeners are not called (the coordinator tells every entity after a read).
+        """
+        kept: dict[str, Any] = {}
+        for field in STAMPED_FIELDS:
+            if self._since[field] > sent_at:
+                kept[field] = getattr(self.device, field)
+            else:
+                self._since[field] = sent_at
+        shown = replace(device, **kept) if kept else device
+        changed = shown != self.device
+        self.device = shown
+        return changed
+
+    @callback
+    def async_apply(self, at: datetime, **values: Any) -> bool:
+        """Apply what an event or a command outcome says became true at `at`.
+
+        A value older than the one shown is dropped; a duplicate changes nothing. Listeners are
+        told when something shown changed. Returns whether anything changed.
+        """
+        newer = {field: value for field, value in values.items() if at >= self._since[field]}
+        for field in newer:
+            self._since[field] = at
+        if not newer or all(getattr(self.device, f) == v for f, v in newer.items()):
+            return False
+        self.device = replace(self.device, **newer)
+        self._async_tell()
+        return True
+
+    @callback
+    def async_set_running(self, action: LockAction | None) -> None:
+        """Seam is running `action` on the lock (None: nothing is under way)."""
+        if action is not self.running:
+            self.running = action
+            self._async_tell()
+
+    @callback
+    def _async_tell(self) -> None:
+        for listener in list(self._listeners):
+            listener()

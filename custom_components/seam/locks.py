@@ -1,0 +1,202 @@
+"""Each lock's one owner: what it shows, its commands, and the wait for their outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+import time
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
+
+from .api import ACTION_ATTEMPT_TIMEOUT, ActionAttempt, Device, SeamClient, SeamError
+from .command_queue import CommandQueue, CommandStoppedError, CommandSupersededError
+from .const import DOMAIN, LOGGER, LockAction
+from .data import CommandRecord, PushStatus
+from .failures import async_dismiss_failure, async_notify_failure, command_error, notification_id
+from .lock_state import LockState
+from .outcomes import AttemptOutcomes
+
+
+class SeamLock:
+    """One lock: the state it shows (`state`) and the commands that change it.
+
+    A command is sent once, tracked to Seam's outcome (pushed, else polled) in a task of its
+    own, and its outcome is what the lock then shows: the requested state only when Seam
+    confirmed it, else what Seam reports. A failure is raised to every caller still waiting and
+    told in the lock's notification.
+    """
+
+    def __init__(self, owner: SeamLocks, device: Device, read_at: datetime) -> None:
+        """Start from the device as a read sent at `read_at` reported it."""
+        self._owner = owner
+        self.state = LockState(device, read_at)
+        self._queue = CommandQueue[LockAction](self._async_execute, owner.start_task)
+
+    @property
+    def device_id(self) -> str:
+        """Seam's id of the lock."""
+        return self.state.device_id
+
+    async def async_command(self, action: LockAction) -> None:
+        """Run `action` to its confirmed end, or raise a translated `HomeAssistantError`."""
+        name = self.state.device.name
+        try:
+            await self._queue.async_submit(action)
+        except CommandSupersededError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=f"{action}_superseded",
+                translation_placeholders={"name": name},
+            ) from err
+        except CommandStoppedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_stopped",
+                translation_placeholders={"name": name, "action": action},
+            ) from err
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop the commands: no request, state write or notification after this."""
+        self._queue.stop()
+
+    async def _async_execute(self, action: LockAction) -> None:
+        hass, name = self._owner.hass, self.state.device.name
+        self.state.async_set_running(action)
+        started = time.monotonic()
+        try:
+            attempt = await self._async_send_and_wait(action)
+        except SeamError as err:
+            error = command_error(err, action, name)
+            self._record(action, started, error.translation_key or "error", err)
+            self.state.async_set_running(None)
+            # What the lock shows goes back to what Seam reports, never the state requested.
+            await self._owner.async_request_refresh()
+            await async_notify_failure(
+                hass, notification_id(self.device_id), f"{action}_failed_title", error
+            )
+            raise error from err
+        answered_at = dt_util.utcnow()
+        if attempt.was_confirmed_by_device is False:
+            await self._async_unconfirmed(action, attempt, started)
+        self.state.async_apply(answered_at, locked=action is LockAction.LOCK)
+        self._record(action, started, "success", attempt=attempt)
+        self.state.async_set_running(None)
+        async_dismiss_failure(hass, self.device_id)
+        await self._owner.async_request_refresh()
+
+    async def _async_send_and_wait(self, action: LockAction) -> ActionAttempt:
+        """Send the command and wait for Seam's outcome (pushed, else polled)."""
+        client, outcomes = self._owner.client, self._owner.outcomes
+        send = client.lock_door if action is LockAction.LOCK else client.unlock_door
+        attempt = await send(self.device_id)
+        attempt_id = attempt.action_attempt_id
+        LOGGER.debug("%s %s: action attempt %s", action, self.device_id, attempt_id)
+        try:
+            return await client.wait_for_action_attempt(
+                attempt, max_wait=ACTION_ATTEMPT_TIMEOUT, pushed=outcomes.expect(attempt_id)
+            )
+        finally:
+            outcomes.forget(attempt_id)
+
+    async def _async_unconfirmed(
+        self, action: LockAction, attempt: ActionAttempt, started: float
+    ) -> None:
+        """Seam sent the command but the lock did not confirm it: show what the lock reports."""
+        name = self.state.device.name
+        error = HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=f"{action}_unconfirmed",
+            translation_placeholders={
+                "name": name,
+                "action_attempt_id": attempt.action_attempt_id,
+                "request_id": attempt.request_id or "-",
+            },
+        )
+        self._record(action, started, f"{action}_unconfirmed", attempt=attempt)
+        sent_at = dt_util.utcnow()
+        try:
+            device = await self._owner.client.get_device(self.device_id)
+        except SeamError as err:
+            LOGGER.debug("Could not read %s after an unconfirmed command: %s", name, err)
+        else:
+            self.state.async_apply_read(device, sent_at)
+        self.state.async_set_running(None)
+        await async_notify_failure(
+            self._owner.hass, notification_id(self.device_id), f"{action}_failed_title", error
+        )
+        raise error
+
+    def _record(
+        self,
+        action: LockAction,
+        started: float,
+        outcome: str,
+        err: SeamError | None = None,
+        attempt: ActionAttempt | None = None,
+    ) -> None:
+        attempt = attempt or getattr(err, "action_attempt", None)
+        self._owner.history.append(
+            CommandRecord(
+                device_id=self.device_id,
+                action=action,
+                outcome=outcome,
+                seconds=round(time.monotonic() - started, 3),
+                action_attempt_id=attempt.action_attempt_id if attempt else None,
+                error_type=getattr(err, "error_type", None),
+            )
+        )
+
+
+class SeamLocks:
+    """Every lock of one workspace, by Seam device id, and what they share."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        client: SeamClient,
+        push: PushStatus,
+    ) -> None:
+        """Locks appear with the first device-list read (`async_apply_read`)."""
+        self.hass = hass
+        self._entry = entry
+        self.client = client
+        self.outcomes = AttemptOutcomes(push)
+        self.history: deque[CommandRecord] = deque(maxlen=25)
+        self.by_id: dict[str, SeamLock] = {}
+        # Set by the coordinator: a device-list read after each command, debounced.
+        self.request_refresh: Callable[[], Awaitable[None]] | None = None
+
+    async def async_request_refresh(self) -> None:
+        """Ask for a device-list read (it also starts re-authentication or removes a lock)."""
+        if self.request_refresh is not None:
+            await self.request_refresh()
+
+    def start_task(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run a command in a task of the entry's: cancelled on unload and when HA stops."""
+        return self._entry.async_create_background_task(self.hass, coro, "seam_lock_command")
+
+    @callback
+    def async_apply_read(self, devices: dict[str, Device], sent_at: datetime) -> None:
+        """Take a device-list read: a new lock gets an owner, the others compare it to theirs."""
+        for device_id, device in devices.items():
+            if (lock := self.by_id.get(device_id)) is None:
+                self.by_id[device_id] = SeamLock(self, device, sent_at)
+            else:
+                lock.state.async_apply_read(device, sent_at)
+        for device_id in self.by_id.keys() - devices.keys():
+            # Seam no longer lists it; a command still under way ends on its own (404).
+            del self.by_id[device_id]
+
+    @callback
+    def async_stop(self) -> None:
+        """The entry unloads: every command stops where it is."""
+        for lock in self.by_id.values():
+            lock.async_stop()
