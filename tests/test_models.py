@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from custom_components.seam.api import (
     ActionAttempt,
     ActionAttemptStatus,
     Device,
+    SeamEvent,
     SeamServerError,
     Workspace,
 )
@@ -90,3 +93,34 @@ def test_attempt_result_reports_device_confirmation() -> None:
         }
     )
     assert (failed.error_type, failed.error_message) == ("action_attempt_expired", "Expired")
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ({"occurred_at": "2026-07-01T12:00:00.250Z"}, datetime(2026, 7, 1, 12, 0, 0, 250000, UTC)),
+        (
+            {"occurred_at": "not a time", "created_at": "2026-07-01T12:00:01Z"},
+            datetime(2026, 7, 1, 12, 0, 1, tzinfo=UTC),
+        ),
+        ({"occurred_at": "2026-07-01T12:00:00"}, None),  # no zone: cannot be ordered
+        ({"occurred_at": 1751371200}, None),
+        ({}, None),
+    ],
+    ids=["occurred_at", "bad-then-created_at", "naive", "number", "none"],
+)
+def test_an_event_is_dated_by_when_it_happened(
+    times: dict[str, object], expected: datetime | None
+) -> None:
+    event = SeamEvent.from_json(
+        {
+            "event_id": "e1",
+            "event_type": "device.low_battery",
+            "device_id": "d1",
+            "battery_level": True,  # not a number
+            **times,
+        }
+    )
+    assert event.occurred_at == expected
+    assert event.battery_level is None
+    assert (event.event_id, event.event_type, event.device_id) == ("e1", "device.low_battery", "d1")

@@ -143,7 +143,9 @@ async def test_battery_events_update_the_battery(
 ) -> None:
     simulator.emit("device.low_battery", device_id="front_door_id", battery_level=0.12)
     await settle(hass, simulator)
-    assert pushed.runtime_data.locks.by_id["front_door_id"].state.device.battery_level == pytest.approx(0.12)
+    assert pushed.runtime_data.locks.by_id[
+        "front_door_id"
+    ].state.device.battery_level == pytest.approx(0.12)
     simulator.emit(
         "device.battery_status_changed",
         device_id="front_door_id",

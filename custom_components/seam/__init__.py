@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_API_KEY, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_API_KEY, EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -43,7 +43,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool
     """Set up one Seam workspace: a 401 starts re-authentication, other failures retry later."""
     client = _client(hass, entry.data)
     push = PushStatus()
-    locks = SeamLocks(hass, entry, client, push)
+    # After a command the locks ask for a device-list read: the coordinator's, made next.
+    locks = SeamLocks(hass, entry, client, push, lambda: coordinator.async_request_refresh())
     coordinator = SeamCoordinator(hass, entry, client, locks)
     await coordinator.async_config_entry_first_refresh()
     events = SeamEvents(hass, entry.entry_id, coordinator, locks)
@@ -54,6 +55,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Webhooks are set up in the background: locks work (polled) from the first moment.
     entry.async_on_unload(webhooks.async_stop)
+    # Home Assistant stopping does not wait for Seam: commands under way stop at once.
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, callback(lambda _: locks.async_stop()))
+    )
     entry.async_create_background_task(hass, webhooks.async_start(), "seam_webhooks")
     return True
 

@@ -42,8 +42,6 @@ class _Command[A]:
     )
 
     def settle(self, error: BaseException | None) -> None:
-        if self.outcome.done():
-            return
         if error is None:
             self.outcome.set_result(None)
             return
@@ -66,16 +64,6 @@ class CommandQueue[A]:
         self._waiting: _Command[A] | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopped = False
-
-    @property
-    def running(self) -> A | None:
-        """The action Seam is running, if any."""
-        return None if self._running is None else self._running.action
-
-    @property
-    def waiting(self) -> A | None:
-        """The action that runs next, if any."""
-        return None if self._waiting is None else self._waiting.action
 
     async def async_submit(self, action: A) -> None:
         """Give the command; return when it ends, or raise what ended it.

@@ -46,7 +46,6 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         )
         self.client = client
         self.locks = locks
-        locks.request_refresh = self.async_request_refresh
         self.new_lock_callbacks: list[Callable[[list[Device]], None]] = []
         self._lock_ids: set[str] | None = None
         self.last_refresh_seconds: float | None = None

@@ -6,6 +6,7 @@ so no event is subscribed to and then dropped.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum, auto
 from typing import Final, assert_never
 
@@ -52,6 +53,8 @@ EVENTS: Final[dict[str, Handling]] = {
     "connected_account.reauthorization_requested": Handling.DEVICE_LIST,
 }
 WEBHOOK_EVENT_TYPES: Final = tuple(EVENTS)
+# Seam's clock and this machine's may differ a little; an event is never dated later than this.
+MAX_CLOCK_SKEW: Final = timedelta(seconds=60)
 
 
 class SeamEvents:
@@ -83,8 +86,10 @@ class SeamEvents:
         if lock is None:
             LOGGER.debug("Ignoring %s for a device that is not a known lock", event.event_type)
             return
-        # An event without a time is taken as new: Seam documents one on every event.
-        at = event.occurred_at or dt_util.utcnow()
+        # An event without a time is taken as new: Seam documents one on every event. One from
+        # further ahead than clocks drift apart would hold off every read until then.
+        now = dt_util.utcnow()
+        at = min(event.occurred_at or now, now + MAX_CLOCK_SKEW)
         match handling:
             case Handling.LOCK_STATE | Handling.ACCESS_DENIED:
                 if handling is Handling.LOCK_STATE:

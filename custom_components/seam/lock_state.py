@@ -39,10 +39,6 @@ class LockState:
         """Seam's id of the lock."""
         return self.device.device_id
 
-    def since(self, field: str) -> datetime:
-        """When the shown value of `field` became true, as far as Home Assistant knows."""
-        return self._since[field]
-
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
         """Call `listener` whenever the lock shows something new; returns the remover."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 import time
 from typing import Any
@@ -77,7 +77,7 @@ class SeamLock:
             self._record(action, started, error.translation_key or "error", err)
             self.state.async_set_running(None)
             # What the lock shows goes back to what Seam reports, never the state requested.
-            await self._owner.async_request_refresh()
+            self._owner.async_request_refresh()
             await async_notify_failure(
                 hass, notification_id(self.device_id), f"{action}_failed_title", error
             )
@@ -89,7 +89,7 @@ class SeamLock:
         self._record(action, started, "success", attempt=attempt)
         self.state.async_set_running(None)
         async_dismiss_failure(hass, self.device_id)
-        await self._owner.async_request_refresh()
+        self._owner.async_request_refresh()
 
     async def _async_send_and_wait(self, action: LockAction) -> ActionAttempt:
         """Send the command and wait for Seam's outcome (pushed, else polled)."""
@@ -163,24 +163,30 @@ class SeamLocks:
         entry: ConfigEntry[Any],
         client: SeamClient,
         push: PushStatus,
+        request_refresh: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
-        """Locks appear with the first device-list read (`async_apply_read`)."""
+        """Locks appear with the first device-list read (`async_apply_read`).
+
+        `request_refresh` asks for a device-list read (the coordinator's, debounced).
+        """
         self.hass = hass
         self._entry = entry
         self.client = client
         self.outcomes = AttemptOutcomes(push)
         self.history: deque[CommandRecord] = deque(maxlen=25)
         self.by_id: dict[str, SeamLock] = {}
-        # Set by the coordinator: a device-list read after each command, debounced.
-        self.request_refresh: Callable[[], Awaitable[None]] | None = None
+        self._request_refresh = request_refresh
 
-    async def async_request_refresh(self) -> None:
-        """Ask for a device-list read (it also starts re-authentication or removes a lock)."""
-        if self.request_refresh is not None:
-            await self.request_refresh()
+    @callback
+    def async_request_refresh(self) -> None:
+        """Ask for a device-list read in the background, so the command ends with its outcome.
+
+        The read also starts re-authentication, or removes a lock that Seam no longer knows.
+        """
+        self.start_task(self._request_refresh())
 
     def start_task(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """Run a command in a task of the entry's: cancelled on unload and when HA stops."""
+        """Run `coro` in a task of the entry's: it outlives callers, and unload cancels it."""
         return self._entry.async_create_background_task(self.hass, coro, "seam_lock_command")
 
     @callback

@@ -87,8 +87,10 @@ class ActionAttempts:
             if outcome.was_confirmed_by_device is not None:
                 result["was_confirmed_by_device"] = outcome.was_confirmed_by_device
             attempt.update(status="success", result=result, error=None)
-            # A device removed meanwhile has no state left to update.
-            if (device := self._devices.get(pending.device_id)) is not None:
+            # A device removed meanwhile has no state left to update; one whose provider did
+            # not confirm the move stays as it was (Seam's `was_confirmed_by_device: false`).
+            device = self._devices.get(pending.device_id)
+            if device is not None and outcome.was_confirmed_by_device is not False:
                 device.locked = pending.lock
         else:
             error = {"type": outcome.error_type, "message": outcome.error_message}

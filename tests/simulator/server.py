@@ -154,7 +154,8 @@ class SeamSimulator:
         action = "lock_door" if lock else "unlock_door"
         device = self.devices.get(device_id)
         account = {"connected_account_id": device.connected_account_id} if device else {}
-        if attempt["status"] == "success":
+        result = attempt.get("result") or {}
+        if attempt["status"] == "success" and result.get("was_confirmed_by_device") is not False:
             self.emit(
                 "lock.locked" if lock else "lock.unlocked",
                 device_id=device_id,
