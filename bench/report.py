@@ -314,7 +314,9 @@ class Report:
             polls_by = {a: max(r["polls"] for r in runs) for a, runs in pushed.items()}
             worst = max(polls_by.values())
             why = ""
-            if worst:
+            # One read of the finished attempt is expected: Seam's outcome event does not say
+            # whether the lock confirmed the move (`was_confirmed_by_device`).
+            if worst > 1:
                 examples = "; ".join(
                     f"{a} s: polls at {', '.join(f'{t:g}' for t in runs[0]['poll_at'])} s"
                     for a, runs in pushed.items()
@@ -327,9 +329,9 @@ class Report:
                 )
             self.verdicts.append(
                 Verdict(
-                    "0 polls with webhooks healthy",
+                    "No poll while waiting with webhooks healthy (1 read of the outcome)",
                     ", ".join(f"{a} s: {p}" for a, p in polls_by.items()),
-                    worst == 0,
+                    worst <= 1,
                     why,
                 )
             )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import timedelta
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from aiohttp import ClientResponse
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 # Imported first so Home Assistant resolves `custom_components` to this repository.
@@ -16,9 +19,10 @@ import custom_components.seam  # noqa: F401
 from custom_components.seam.const import CONF_API_URL, DOMAIN
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from tests.fake_seam import fake_seam, fake_seam_process  # noqa: F401
-from tests.simulator import SeamSimulator
+from tests.simulator import SeamSimulator, SimDevice
 
 
 @pytest.fixture
@@ -77,3 +81,30 @@ async def advance(hass: HomeAssistant, seconds: float) -> None:
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
     # Scheduled refreshes run as background tasks, which block_till_done skips by default.
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+type Post = Callable[..., Coroutine[Any, Any, ClientResponse]]
+
+
+@pytest.fixture
+async def reachable(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> Post:
+    """Home Assistant's HTTP server on 127.0.0.1, set as its external URL; returns a poster."""
+    assert await async_setup_component(hass, "webhook", {})
+    http = await hass_client_no_auth()
+    await hass.config.async_update(external_url=str(http.make_url("")).rstrip("/"))
+    return http.post
+
+
+@pytest.fixture
+async def pushed(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+) -> MockConfigEntry:
+    """The integration set up with Seam's webhook registered (`front_door`: the test file's)."""
+    await setup_integration(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert config_entry.runtime_data.push.url is not None
+    return config_entry

@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.seam import failures, locks
+from custom_components.seam.api import SeamClient
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
 from homeassistant.components.persistent_notification import (
     _async_get_or_create_notifications as notifications,
@@ -338,3 +339,77 @@ async def test_an_unconfirmed_command_never_shows_the_guess_even_when_the_read_f
         await call(hass, "unlock")
     assert hass.states.get(FRONT).state == LockState.LOCKED
     assert our_notification(hass) is not None
+
+
+async def test_a_lock_seam_stops_listing_ends_its_pending_command(
+    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    front_door.outcome = Outcome(status="never")
+    task = start(hass, "unlock")
+    await wait_for_state(hass, LockState.UNLOCKING)
+    await asyncio.sleep(0.5)  # Seam has the command; Home Assistant polls its attempt
+    assert simulator.request_count(UNLOCK) == 1
+    simulator.remove_device("front_door_id")
+    await loaded.runtime_data.coordinator.async_refresh()
+    with pytest.raises(HomeAssistantError) as caught:
+        async with asyncio.timeout(5):
+            await task
+    assert caught.value.translation_key == "command_stopped"
+    assert "no longer lists the lock" in str(caught.value)
+    polls = simulator.request_count("/action_attempts/get")
+    await asyncio.sleep(1.0)
+    assert simulator.request_count("/action_attempts/get") == polls
+    assert our_notification(hass) is None
+
+
+async def test_a_lock_that_appears_while_home_assistant_stops_takes_no_command(
+    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+) -> None:
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    simulator.add_lock("Garage", device_id="garage_id", locked=True)
+    await loaded.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            LOCK_DOMAIN, "unlock", {ATTR_ENTITY_ID: "lock.garage"}, blocking=True
+        )
+    assert caught.value.translation_key == "command_stopped"
+    assert simulator.request_count(UNLOCK) == 0
+
+
+async def test_an_unexpected_error_never_leaves_the_lock_locking(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    simulator: SeamSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug of ours (not a Seam error) still ends the command, and the lock works on."""
+
+    async def broken(self: SeamClient, device_id: str) -> None:
+        raise RuntimeError("a bug")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SeamClient, "unlock_door", broken)
+        with pytest.raises(RuntimeError, match="a bug"):
+            await call(hass, "unlock")
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+    await call(hass, "unlock")
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_a_read_older_than_the_last_one_changes_nothing(
+    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    """Two reads overlap: the one sent first answers last and does not bring back its past."""
+    coordinator = loaded.runtime_data.coordinator
+    front_door.errors = [{"error_code": "hub_disconnected", "message": "Hub offline"}]
+    simulator.inject("/devices/list", Fault(delay_after=0.5))
+    older = hass.async_create_task(coordinator.async_refresh())
+    await asyncio.sleep(0.1)  # Seam has read the lock with its hub offline
+    front_door.errors = []
+    await coordinator.async_refresh()
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+    await older
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.LOCKED

@@ -7,17 +7,14 @@ newer one. What a lock shows follows when things happened, never when they arriv
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 import itertools
 import json
 import time
 from typing import Any
 
-from aiohttp import ClientResponse
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.seam.api import ActionAttempt, ActionAttemptStatus, sign_webhook
 from custom_components.seam.const import CONF_WEBHOOK_SECRET
@@ -27,41 +24,17 @@ from custom_components.seam.outcomes import AttemptOutcomes
 from homeassistant.components.lock import LockState
 from homeassistant.const import CONF_WEBHOOK_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
-from tests.conftest import setup_integration
+from tests.conftest import Post
 from tests.simulator import Fault, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
 ACTIVITY = "event.front_door_activity"
-type Post = Callable[..., Coroutine[Any, Any, ClientResponse]]
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
 def front_door(simulator: SeamSimulator) -> SimDevice:
     return simulator.add_lock("Front Door", device_id="front_door_id", locked=False)
-
-
-@pytest.fixture
-async def post(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> Post:
-    assert await async_setup_component(hass, "webhook", {})
-    http = await hass_client_no_auth()
-    await hass.config.async_update(external_url=str(http.make_url("")).rstrip("/"))
-    return http.post
-
-
-@pytest.fixture
-async def pushed(
-    hass: HomeAssistant,
-    simulator: SeamSimulator,
-    config_entry: MockConfigEntry,
-    front_door: SimDevice,
-    post: Post,
-) -> MockConfigEntry:
-    await setup_integration(hass, config_entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert config_entry.runtime_data.push.url is not None
-    return config_entry
 
 
 def seam_time(at: datetime) -> str:
@@ -102,23 +75,23 @@ def shown_locked(entry: MockConfigEntry) -> bool | None:
 
 
 async def test_a_late_delivery_of_an_older_event_does_not_roll_the_lock_back(
-    hass: HomeAssistant, pushed: MockConfigEntry, post: Post
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
 ) -> None:
     """Events happen after the setup's read here; one older than that read is older still."""
     now = datetime.now(UTC)  # after the read of the setup
     unlocked_first = event("lock.unlocked", now + timedelta(seconds=1), method="keycode")
     locked_then = event("lock.locked", now + timedelta(seconds=2), method="manual")
-    assert await deliver(hass, pushed, post, locked_then) == 200
+    assert await deliver(hass, pushed, reachable, locked_then) == 200
     assert hass.states.get(FRONT).state == LockState.LOCKED
     # Seam's retry of the delivery that failed before arrives only now.
-    assert await deliver(hass, pushed, post, unlocked_first) == 200
+    assert await deliver(hass, pushed, reachable, unlocked_first) == 200
     assert hass.states.get(FRONT).state == LockState.LOCKED
     # It still happened: the activity tells it, the lock state does not go back.
     assert hass.states.get(ACTIVITY).attributes["event_type"] == "unlocked"
 
 
 async def test_the_newer_event_wins_whatever_order_they_arrive_in(
-    hass: HomeAssistant, pushed: MockConfigEntry, post: Post
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
 ) -> None:
     now = datetime.now(UTC)
     events = [
@@ -129,23 +102,23 @@ async def test_the_newer_event_wins_whatever_order_they_arrive_in(
     for order in ([2, 0, 1], [1, 2, 0], [0, 1, 2]):
         for index in order:
             await deliver(
-                hass, pushed, post, {**events[index], "event_id": f"evt_{next(_numbers)}"}
+                hass, pushed, reachable, {**events[index], "event_id": f"evt_{next(_numbers)}"}
             )
         assert hass.states.get(FRONT).state == LockState.LOCKED, order
 
 
 async def test_duplicated_and_replayed_deliveries_change_nothing(
-    hass: HomeAssistant, pushed: MockConfigEntry, post: Post
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
 ) -> None:
     now = datetime.now(UTC)
     unlocked = event("lock.unlocked", now + timedelta(seconds=1), method="keycode")
     locked = event("lock.locked", now + timedelta(seconds=2), method="manual")
-    await deliver(hass, pushed, post, unlocked)
-    await deliver(hass, pushed, post, locked)
+    await deliver(hass, pushed, reachable, unlocked)
+    await deliver(hass, pushed, reachable, locked)
     activity = hass.states.get(ACTIVITY)
     # The same event again (Seam's retry, a replay by someone who captured it): ignored.
     for again in (unlocked, locked, unlocked):
-        assert await deliver(hass, pushed, post, again) == 200
+        assert await deliver(hass, pushed, reachable, again) == 200
     assert hass.states.get(FRONT).state == LockState.LOCKED
     assert hass.states.get(ACTIVITY) == activity
     assert pushed.runtime_data.push.deliveries == 2
@@ -175,9 +148,9 @@ async def test_a_device_list_read_in_flight_when_an_event_arrives_does_not_undo_
 
 
 async def test_a_read_sent_after_an_event_shows_what_seam_reports_then(
-    hass: HomeAssistant, pushed: MockConfigEntry, post: Post, front_door: SimDevice
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post, front_door: SimDevice
 ) -> None:
-    await deliver(hass, pushed, post, event("lock.locked", datetime.now(UTC)))
+    await deliver(hass, pushed, reachable, event("lock.locked", datetime.now(UTC)))
     assert hass.states.get(FRONT).state == LockState.LOCKED
     # Someone unlocked by hand and the event was lost: the next read tells it.
     front_door.locked = False
@@ -187,13 +160,13 @@ async def test_a_read_sent_after_an_event_shows_what_seam_reports_then(
 
 
 async def test_an_old_disconnect_does_not_make_a_lock_unavailable_again(
-    hass: HomeAssistant, pushed: MockConfigEntry, post: Post
+    hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
 ) -> None:
     now = datetime.now(UTC)
-    await deliver(hass, pushed, post, event("device.connected", now + timedelta(seconds=2)))
-    await deliver(hass, pushed, post, event("device.disconnected", now + timedelta(seconds=1)))
+    await deliver(hass, pushed, reachable, event("device.connected", now + timedelta(seconds=2)))
+    await deliver(hass, pushed, reachable, event("device.disconnected", now + timedelta(seconds=1)))
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    await deliver(hass, pushed, post, event("device.disconnected", now + timedelta(seconds=3)))
+    await deliver(hass, pushed, reachable, event("device.disconnected", now + timedelta(seconds=3)))
     assert hass.states.get(FRONT).state == STATE_UNAVAILABLE
 
 
@@ -212,7 +185,7 @@ async def test_the_webhook_asks_seam_for_exactly_the_events_that_are_handled(
 async def test_every_subscribed_event_changes_what_the_user_sees(
     hass: HomeAssistant,
     pushed: MockConfigEntry,
-    post: Post,
+    reachable: Post,
     simulator: SeamSimulator,
     event_type: str,
 ) -> None:
@@ -231,11 +204,11 @@ async def test_every_subscribed_event_changes_what_the_user_sees(
     simulator.reset_requests()
     activity_before = hass.states.get(ACTIVITY)
     if event_type == "device.connected":
-        await deliver(hass, pushed, post, event("device.disconnected", now))
+        await deliver(hass, pushed, reachable, event("device.disconnected", now))
         assert hass.states.get(FRONT).state == STATE_UNAVAILABLE
 
     later = now + timedelta(seconds=1)
-    assert await deliver(hass, pushed, post, event(event_type, later, **fields)) == 200
+    assert await deliver(hass, pushed, reachable, event(event_type, later, **fields)) == 200
     await hass.async_block_till_done(wait_background_tasks=True)
 
     match handling:
@@ -260,7 +233,7 @@ async def test_every_subscribed_event_changes_what_the_user_sees(
             )
             # The same outcome told again (a second delivery) changes nothing.
             again = event(event_type, later, **fields)
-            assert await deliver(hass, pushed, post, again) == 200
+            assert await deliver(hass, pushed, reachable, again) == 200
             assert waiting.result().status.value == (
                 "success" if "succeeded" in event_type else "error"
             )

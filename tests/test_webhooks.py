@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import asyncio
 from datetime import timedelta
 import json
 import logging
 import time
 from typing import Any
 
-from aiohttp import ClientResponse
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.seam.api import (
     SeamWebhookSignatureError,
+    client,
     sign_webhook,
     verify_webhook,
 )
@@ -25,40 +24,15 @@ from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
 from homeassistant.const import ATTR_ENTITY_ID, CONF_WEBHOOK_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.setup import async_setup_component
-from tests.conftest import setup_integration
+from tests.conftest import Post, setup_integration
 from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
-type Post = Callable[..., Coroutine[Any, Any, ClientResponse]]
 
 
 @pytest.fixture
 async def front_door(simulator: SeamSimulator) -> SimDevice:
     return simulator.add_lock("Front Door", device_id="front_door_id", locked=False)
-
-
-@pytest.fixture
-async def reachable(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> Post:
-    """Home Assistant's HTTP server on 127.0.0.1, set as its external URL; returns a poster."""
-    assert await async_setup_component(hass, "webhook", {})
-    http = await hass_client_no_auth()
-    await hass.config.async_update(external_url=str(http.make_url("")).rstrip("/"))
-    return http.post
-
-
-@pytest.fixture
-async def pushed(
-    hass: HomeAssistant,
-    simulator: SeamSimulator,
-    config_entry: MockConfigEntry,
-    front_door: SimDevice,
-    reachable: Post,
-) -> MockConfigEntry:
-    """The integration set up with Seam's webhook registered."""
-    await setup_integration(hass, config_entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return config_entry
 
 
 async def settle(hass: HomeAssistant, simulator: SeamSimulator) -> None:
@@ -105,14 +79,28 @@ async def test_keypad_unlock_shows_at_once_without_polling(
     assert simulator.request_count() == 0
 
 
-async def test_command_is_confirmed_by_push_with_no_polls(
+async def test_command_is_confirmed_by_push_with_no_polls_while_waiting(
     hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
 ) -> None:
     front_door.actuation_delay = 0.3
     simulator.reset_requests()
     await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
     assert hass.states.get(FRONT).state == LockState.LOCKED
-    assert simulator.request_count("/action_attempts/get") == 0
+    # The pushed outcome ended the wait; one read of the finished attempt checked that the
+    # lock confirmed it (the event does not say).
+    [read] = [r for r in simulator.requests if r.path == "/action_attempts/get"]
+    [command] = [r for r in simulator.requests if r.path == "/locks/lock_door"]
+    assert read.at - command.at >= 0.3
+
+
+async def test_a_pushed_success_the_lock_did_not_confirm_is_not_shown(
+    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+) -> None:
+    front_door.outcome = Outcome(was_confirmed_by_device=False)
+    with pytest.raises(HomeAssistantError, match="did not confirm") as caught:
+        await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    assert caught.value.translation_key == "lock_unconfirmed"
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
 
 
 async def test_pushed_failure_is_reported_with_seams_reason(
@@ -409,15 +397,22 @@ async def test_a_signed_delivery_that_is_not_an_event_changes_nothing(
 
 
 async def test_an_outcome_pushed_before_seams_answer_still_confirms_the_command(
-    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
+    hass: HomeAssistant,
+    pushed: MockConfigEntry,
+    simulator: SeamSimulator,
+    front_door: SimDevice,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A fast lock's success event can arrive before Seam has answered the lock request."""
+    # No safety-net poll for an hour: only the early outcome can end this command.
+    monkeypatch.setattr(client, "PUSHED_FIRST_POLL", 3600.0)
     front_door.actuation_delay = 0.05
     simulator.inject("/locks/lock_door", Fault(delay_after=0.5))
     simulator.reset_requests()
-    await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    async with asyncio.timeout(20):
+        await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
     assert hass.states.get(FRONT).state == LockState.LOCKED
-    assert simulator.request_count("/action_attempts/get") == 0
+    assert simulator.request_count("/action_attempts/get") == 1  # the finished attempt's details
 
 
 @pytest.mark.parametrize(

@@ -85,9 +85,9 @@ class CommandQueue[A]:
                 return self._running
             self._waiting = _Command(action)
             return self._waiting
-        self._running = _Command(action)
+        command = self._running = _Command(action)
         self._task = self._start(self._async_run())
-        return self._running
+        return command
 
     async def _async_run(self) -> None:
         while (command := self._running) is not None:

@@ -30,6 +30,7 @@ class LockState:
     def __init__(self, device: Device, read_at: datetime) -> None:
         """Start from a device-list read whose request was sent at `read_at`."""
         self.device = device
+        self._read_at = read_at
         self._since: dict[str, datetime] = dict.fromkeys(STAMPED_FIELDS, read_at)
         self.running: LockAction | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -50,8 +51,12 @@ class LockState:
         """Take a device read whose request was sent at `sent_at`; return whether it changed.
 
         Values that an event or a command outcome set after `sent_at` stay: the read is older.
-        Listeners are not called (the coordinator tells every entity after a read).
+        A read older than the last one applied changes nothing at all. Listeners are not called
+        (the coordinator tells every entity after a read).
         """
+        if sent_at < self._read_at:
+            return False
+        self._read_at = sent_at
         kept: dict[str, Any] = {}
         for field in STAMPED_FIELDS:
             if self._since[field] > sent_at:
@@ -64,27 +69,37 @@ class LockState:
         return changed
 
     @callback
-    def async_apply(self, at: datetime, **values: Any) -> bool:
-        """Apply what an event or a command outcome says became true at `at`.
+    def async_apply(self, at: datetime, **values: Any) -> None:
+        """Apply what an event says became true at `at`; listeners hear of a change.
 
-        A value older than the one shown is dropped; a duplicate changes nothing. Listeners are
-        told when something shown changed. Returns whether anything changed.
+        A value older than the one shown is dropped; a duplicate changes nothing.
         """
+        if self._take(at, values):
+            self._async_tell()
+
+    @callback
+    def async_set_running(self, action: LockAction) -> None:
+        """Seam is running `action` on the lock."""
+        self.running = action
+        self._async_tell()
+
+    @callback
+    def async_end_command(self, at: datetime | None = None, **values: Any) -> None:
+        """The command under way has ended; what its outcome made true at `at` is applied."""
+        changed = self._take(at, values) if at is not None else False
+        if self.running is not None or changed:
+            self.running = None
+            self._async_tell()
+
+    def _take(self, at: datetime, values: dict[str, Any]) -> bool:
+        """Take the values newer than what is shown; return whether anything shown changed."""
         newer = {field: value for field, value in values.items() if at >= self._since[field]}
         for field in newer:
             self._since[field] = at
-        if not newer or all(getattr(self.device, f) == v for f, v in newer.items()):
+        if all(getattr(self.device, f) == v for f, v in newer.items()):
             return False
         self.device = replace(self.device, **newer)
-        self._async_tell()
         return True
-
-    @callback
-    def async_set_running(self, action: LockAction | None) -> None:
-        """Seam is running `action` on the lock (None: nothing is under way)."""
-        if action is not self.running:
-            self.running = action
-            self._async_tell()
 
     @callback
     def _async_tell(self) -> None:

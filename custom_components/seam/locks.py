@@ -67,15 +67,24 @@ class SeamLock:
         self._queue.stop()
 
     async def _async_execute(self, action: LockAction) -> None:
-        hass, name = self._owner.hass, self.state.device.name
         self.state.async_set_running(action)
+        try:
+            await self._async_run(action)
+        except asyncio.CancelledError:
+            raise  # stopped: nothing more is shown or told
+        except BaseException:
+            self.state.async_end_command()  # never left at locking/unlocking
+            raise
+
+    async def _async_run(self, action: LockAction) -> None:
+        hass, name = self._owner.hass, self.state.device.name
         started = time.monotonic()
         try:
             attempt = await self._async_send_and_wait(action)
         except SeamError as err:
             error = command_error(err, action, name)
             self._record(action, started, error.translation_key or "error", err)
-            self.state.async_set_running(None)
+            self.state.async_end_command()
             # What the lock shows goes back to what Seam reports, never the state requested.
             self._owner.async_request_refresh()
             await async_notify_failure(
@@ -85,9 +94,8 @@ class SeamLock:
         answered_at = dt_util.utcnow()
         if attempt.was_confirmed_by_device is False:
             await self._async_unconfirmed(action, attempt, started)
-        self.state.async_apply(answered_at, locked=action is LockAction.LOCK)
         self._record(action, started, "success", attempt=attempt)
-        self.state.async_set_running(None)
+        self.state.async_end_command(answered_at, locked=action is LockAction.LOCK)
         async_dismiss_failure(hass, self.device_id)
         self._owner.async_request_refresh()
 
@@ -127,7 +135,7 @@ class SeamLock:
             LOGGER.debug("Could not read %s after an unconfirmed command: %s", name, err)
         else:
             self.state.async_apply_read(device, sent_at)
-        self.state.async_set_running(None)
+        self.state.async_end_command()
         await async_notify_failure(
             self._owner.hass, notification_id(self.device_id), f"{action}_failed_title", error
         )
@@ -175,6 +183,7 @@ class SeamLocks:
         self.outcomes = AttemptOutcomes(push)
         self.history: deque[CommandRecord] = deque(maxlen=25)
         self.by_id: dict[str, SeamLock] = {}
+        self._stopped = False
         self._request_refresh = request_refresh
 
     @callback
@@ -194,15 +203,18 @@ class SeamLocks:
         """Take a device-list read: a new lock gets an owner, the others compare it to theirs."""
         for device_id, device in devices.items():
             if (lock := self.by_id.get(device_id)) is None:
-                self.by_id[device_id] = SeamLock(self, device, sent_at)
+                lock = self.by_id[device_id] = SeamLock(self, device, sent_at)
+                if self._stopped:
+                    lock.async_stop()
             else:
                 lock.state.async_apply_read(device, sent_at)
         for device_id in self.by_id.keys() - devices.keys():
-            # Seam no longer lists it; a command still under way ends on its own (404).
-            del self.by_id[device_id]
+            # Seam no longer lists it: its commands end here, its entities leave.
+            self.by_id.pop(device_id).async_stop()
 
     @callback
     def async_stop(self) -> None:
-        """The entry unloads: every command stops where it is."""
+        """The entry unloads or Home Assistant stops: every command stops where it is."""
+        self._stopped = True
         for lock in self.by_id.values():
             lock.async_stop()

@@ -152,7 +152,12 @@ class SeamWebhooks:
             event = event["event"]
         if not isinstance(event, dict):
             return web.Response(status=HTTPStatus.BAD_REQUEST)
-        event_id = str(event.get("event_id") or request.headers.get("svix-id"))
+        # A verified delivery has a message id (`svix-id` or `webhook-id`) if no event id.
+        event_id = str(
+            event.get("event_id")
+            or request.headers.get("svix-id")
+            or request.headers.get("webhook-id")
+        )
         if event_id in self._seen:
             return web.Response(status=HTTPStatus.OK)
         self._seen[event_id] = None

@@ -124,8 +124,8 @@ class SeamClient(SeamTransport):
 
         Without `pushed`, polls on `action_attempt_poll_delay`'s schedule. With `pushed` (a
         future that a webhook receiver resolves with the attempt's outcome), the outcome comes
-        from it and polling is only a safety net: at `PUSHED_FIRST_POLL` s, then every
-        `PUSHED_POLL_INTERVAL` s.
+        from it, and one read of the finished attempt adds its details; polling while waiting
+        is only a safety net: at `PUSHED_FIRST_POLL` s, then every `PUSHED_POLL_INTERVAL` s.
 
         Errors carry the request id of `action_attempt`, i.e. of the command that started it.
         Raises `SeamActionAttemptFailedError` with Seam's error, or
@@ -153,11 +153,11 @@ class SeamClient(SeamTransport):
                 except TimeoutError:
                     pass
                 else:
-                    if attempt.status is ActionAttemptStatus.ERROR and not attempt.error_type:
-                        # Seam's failure events carry no reason: one read fetches it.
-                        detailed = await self._poll_action_attempt(attempt)
-                        if detailed.status is ActionAttemptStatus.ERROR:
-                            attempt = detailed
+                    # Seam's outcome events carry neither a failure's reason nor a success's
+                    # `result.was_confirmed_by_device`: one read of the finished attempt does.
+                    detailed = await self._poll_action_attempt(attempt)
+                    if detailed.status is attempt.status:
+                        attempt = detailed
                     continue
             attempt = await self._poll_action_attempt(attempt)
         if attempt.status is ActionAttemptStatus.ERROR:
