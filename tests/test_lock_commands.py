@@ -401,15 +401,17 @@ async def test_an_unexpected_error_never_leaves_the_lock_locking(
 async def test_a_read_older_than_the_last_one_changes_nothing(
     hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
 ) -> None:
-    """Two reads overlap: the one sent first answers last and does not bring back its past."""
+    """A device list sent before the lock's own read answers after it: its past stays past."""
     coordinator = loaded.runtime_data.coordinator
     front_door.errors = [{"error_code": "hub_disconnected", "message": "Hub offline"}]
-    simulator.inject("/devices/list", Fault(delay_after=0.5))
+    simulator.inject("/devices/list", Fault(delay_after=1.0))
     older = hass.async_create_task(coordinator.async_refresh())
-    await asyncio.sleep(0.1)  # Seam has read the lock with its hub offline
+    await asyncio.sleep(0.1)  # Seam has read the lock with its hub offline; the answer is slow
     front_door.errors = []
-    await coordinator.async_refresh()
-    assert hass.states.get(FRONT).state == LockState.LOCKED
+    front_door.outcome = Outcome(was_confirmed_by_device=False)
+    with pytest.raises(HomeAssistantError, match="did not confirm"):
+        await call(hass, "unlock")  # reads the lock itself: hub back, still locked
     await older
     await hass.async_block_till_done()
-    assert hass.states.get(FRONT).state == LockState.LOCKED
+    assert simulator.request_count("/devices/get") == 1
+    assert hass.states.get(FRONT).state == LockState.LOCKED  # not unavailable
