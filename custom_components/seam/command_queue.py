@@ -56,6 +56,8 @@ type Starter = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
 class CommandQueue[A]:
     """Runs `execute(action)` for one lock's commands by the rules above."""
 
+    __slots__ = ("_execute", "_running", "_start", "_stopped", "_task", "_waiting")
+
     def __init__(self, execute: Callable[[A], Coroutine[Any, Any, None]], start: Starter) -> None:
         """`start` runs a coroutine as a task that outlives its callers (and stops on unload)."""
         self._execute = execute

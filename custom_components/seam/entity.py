@@ -77,8 +77,18 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
     async def async_added_to_hass(self) -> None:
         """Follow the lock's owner too; Home Assistant writes the first state right after this."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.owner.state.async_add_listener(self._handle_coordinator_update))
+        self.owner.state.async_add_listener(self)
         self._written = self._shown()
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the lock's owner."""
+        await super().async_will_remove_from_hass()
+        self.owner.state.async_remove_listener(self)
+
+    @callback
+    def async_lock_state_changed(self) -> None:
+        """The lock's owner shows something new (an event, a command's progress)."""
+        self._handle_coordinator_update()
 
     def _shown(self) -> tuple[Any, ...]:
         """What the state written depends on."""

@@ -9,12 +9,11 @@ changes it only when what it tells is at least as new. Later arrival alone never
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 
 from .api import Device
 from .const import LockAction
@@ -24,8 +23,18 @@ from .const import LockAction
 STAMPED_FIELDS: Final = ("locked", "online", "battery_level", "battery_status")
 
 
+class LockStateListener(Protocol):
+    """An entity that shows part of a lock's state."""
+
+    def async_lock_state_changed(self) -> None:
+        """Something the lock shows changed."""
+
+
 class LockState:
     """The device one lock shows, the command Seam is running on it, and who is told of changes."""
+
+    # Thousands of locks: no per-instance dict, and listeners kept as themselves.
+    __slots__ = ("_listeners", "_read_at", "_since", "device", "running")
 
     def __init__(self, device: Device, read_at: datetime) -> None:
         """Start from a device-list read whose request was sent at `read_at`."""
@@ -33,7 +42,7 @@ class LockState:
         self._read_at = read_at
         self._since: dict[str, datetime] = dict.fromkeys(STAMPED_FIELDS, read_at)
         self.running: LockAction | None = None
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[LockStateListener] = []
 
     @property
     def device_id(self) -> str:
@@ -41,10 +50,14 @@ class LockState:
         return self.device.device_id
 
     @callback
-    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
-        """Call `listener` whenever the lock shows something new; returns the remover."""
+    def async_add_listener(self, listener: LockStateListener) -> None:
+        """Tell `listener` whenever the lock shows something new."""
         self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_remove_listener(self, listener: LockStateListener) -> None:
+        """Stop telling `listener`."""
+        self._listeners.remove(listener)
 
     @callback
     def async_apply_read(self, device: Device, sent_at: datetime) -> bool:
@@ -104,4 +117,4 @@ class LockState:
     @callback
     def _async_tell(self) -> None:
         for listener in list(self._listeners):
-            listener()
+            listener.async_lock_state_changed()

@@ -32,6 +32,8 @@ class SeamLock:
     told in the lock's notification.
     """
 
+    __slots__ = ("_owner", "_queue", "state")
+
     def __init__(self, owner: SeamLocks, device: Device, read_at: datetime) -> None:
         """Start from the device as a read sent at `read_at` reported it."""
         self._owner = owner
