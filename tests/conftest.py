@@ -18,7 +18,8 @@ from syrupy.assertion import SnapshotAssertion
 import custom_components.seam  # noqa: F401
 from custom_components.seam.const import CONF_API_URL, DOMAIN
 from homeassistant.const import CONF_API_KEY
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from tests.fake_seam import fake_seam, fake_seam_process  # noqa: F401
@@ -108,3 +109,16 @@ async def pushed(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert config_entry.runtime_data.push.url is not None
     return config_entry
+
+
+def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Every state the entity takes from now on, in order."""
+    seen: list[str] = []
+
+    @callback  # Runs in the event loop as the state is written, not later in a thread.
+    def on_change(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            seen.append(state.state)
+
+    async_track_state_change_event(hass, [entity_id], on_change)
+    return seen

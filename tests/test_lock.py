@@ -17,11 +17,10 @@ from homeassistant.components.persistent_notification import (
     _async_get_or_create_notifications as notifications,
 )
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event
-from tests.conftest import advance, setup_integration
+from tests.conftest import advance, record_states, setup_integration
 from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
@@ -68,19 +67,6 @@ async def loaded(
     with patch("custom_components.seam.PLATFORMS", platforms):
         await setup_integration(hass, config_entry)
     return config_entry
-
-
-def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
-    """Every state the entity takes from now on, in order."""
-    seen: list[str] = []
-
-    @callback  # Runs in the event loop as the state is written, not later in a thread.
-    def on_change(event: Event[EventStateChangedData]) -> None:
-        if (state := event.data["new_state"]) is not None:
-            seen.append(state.state)
-
-    async_track_state_change_event(hass, [entity_id], on_change)
-    return seen
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str) -> None:

@@ -22,7 +22,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
-from tests.conftest import setup_integration
+from tests.conftest import record_states, setup_integration
 from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
@@ -45,18 +45,6 @@ async def loaded(
     await setup_integration(hass, config_entry)
     simulator.reset_requests()
     return config_entry
-
-
-def record_states(hass: HomeAssistant) -> list[str]:
-    seen: list[str] = []
-
-    @callback
-    def on_change(event: Event[EventStateChangedData]) -> None:
-        if (state := event.data["new_state"]) is not None:
-            seen.append(state.state)
-
-    async_track_state_change_event(hass, [FRONT], on_change)
-    return seen
 
 
 async def call(hass: HomeAssistant, service: str) -> None:
@@ -164,7 +152,7 @@ async def test_an_automation_in_restart_mode_retriggered_mid_unlock(
     """Re-triggering cancels the first run; the second joins the unlock already under way."""
     assert await async_setup_component(hass, "automation", {"automation": [AUTOMATION]})
     front_door.actuation_delay = 0.5
-    states = record_states(hass)
+    states = record_states(hass, FRONT)
     hass.bus.async_fire("arrived")
     await wait_for_state(hass, LockState.UNLOCKING)
     hass.bus.async_fire("arrived")  # restarts the run that is waiting for Seam
@@ -212,7 +200,7 @@ async def test_a_different_command_waits_for_the_running_one_then_runs(
     hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
 ) -> None:
     front_door.actuation_delay = 0.3
-    states = record_states(hass)
+    states = record_states(hass, FRONT)
     unlock = start(hass, "unlock")
     await wait_for_state(hass, LockState.UNLOCKING)
     lock = start(hass, "lock")
@@ -233,7 +221,7 @@ async def test_a_command_the_lock_did_not_confirm_shows_what_the_lock_reports(
     hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator, front_door: SimDevice
 ) -> None:
     front_door.outcome = Outcome(was_confirmed_by_device=False)
-    states = record_states(hass)
+    states = record_states(hass, FRONT)
     with pytest.raises(HomeAssistantError, match="did not confirm") as caught:
         await call(hass, "unlock")
     assert caught.value.translation_key == "unlock_unconfirmed"

@@ -44,11 +44,6 @@ class LockState:
         self.running: LockAction | None = None
         self._listeners: list[LockStateListener] = []
 
-    @property
-    def device_id(self) -> str:
-        """Seam's id of the lock."""
-        return self.device.device_id
-
     @callback
     def async_add_listener(self, listener: LockStateListener) -> None:
         """Tell `listener` whenever the lock shows something new."""
@@ -60,15 +55,15 @@ class LockState:
         self._listeners.remove(listener)
 
     @callback
-    def async_apply_read(self, device: Device, sent_at: datetime) -> bool:
-        """Take a device read whose request was sent at `sent_at`; return whether it changed.
+    def async_apply_read(self, device: Device, sent_at: datetime) -> None:
+        """Take a device read whose request was sent at `sent_at`.
 
         Values that an event or a command outcome set after `sent_at` stay: the read is older.
         A read older than the last one applied changes nothing at all. Listeners are not called
         (the coordinator tells every entity after a read).
         """
         if sent_at < self._read_at:
-            return False
+            return
         self._read_at = sent_at
         kept: dict[str, Any] = {}
         for field in STAMPED_FIELDS:
@@ -76,10 +71,7 @@ class LockState:
                 kept[field] = getattr(self.device, field)
             else:
                 self._since[field] = sent_at
-        shown = replace(device, **kept) if kept else device
-        changed = shown != self.device
-        self.device = shown
-        return changed
+        self.device = replace(device, **kept) if kept else device
 
     @callback
     def async_apply(self, at: datetime, **values: Any) -> None:

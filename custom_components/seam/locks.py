@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -43,7 +43,7 @@ class SeamLock:
     @property
     def device_id(self) -> str:
         """Seam's id of the lock."""
-        return self.state.device_id
+        return self.state.device.device_id
 
     async def async_command(self, action: LockAction) -> None:
         """Run `action` to its confirmed end, or raise a translated `HomeAssistantError`."""
@@ -117,7 +117,7 @@ class SeamLock:
 
     async def _async_unconfirmed(
         self, action: LockAction, attempt: ActionAttempt, started: float
-    ) -> None:
+    ) -> NoReturn:
         """Seam sent the command but the lock did not confirm it: show what the lock reports."""
         name = self.state.device.name
         error = HomeAssistantError(

@@ -22,7 +22,6 @@ from .errors import (
     SeamTimeoutError,
 )
 from .models import (
-    JSON,
     AccessCode,
     ActionAttempt,
     ActionAttemptStatus,
@@ -30,6 +29,7 @@ from .models import (
     Webhook,
     Workspace,
 )
+from .parsing import JSON
 from .transport import SeamTransport
 
 _LOGGER = logging.getLogger(__name__)

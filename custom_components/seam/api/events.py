@@ -6,28 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .models import JSON
+from .parsing import JSON, opt_datetime, opt_float, opt_str
 
 
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _time(value: Any) -> datetime | None:
-    """An ISO 8601 time with a zone (Seam's `2026-07-01T12:00:00.000Z`); None otherwise."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+def _aware_time(value: Any) -> datetime | None:
+    """A time with a zone (Seam's `2026-07-01T12:00:00.000Z`): one without cannot be ordered."""
+    parsed = opt_datetime(value)
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +38,14 @@ class SeamEvent:
     def from_json(cls, data: JSON) -> SeamEvent:
         """Parse an event; a field of the wrong type reads as absent."""
         return cls(
-            event_id=_str(data.get("event_id")),
-            event_type=_str(data.get("event_type")) or "",
-            occurred_at=_time(data.get("occurred_at")) or _time(data.get("created_at")),
-            device_id=_str(data.get("device_id")),
-            action_attempt_id=_str(data.get("action_attempt_id")),
-            action_type=_str(data.get("action_type")),
-            method=_str(data.get("method")),
-            access_code_id=_str(data.get("access_code_id")),
-            battery_level=_number(data.get("battery_level")),
-            battery_status=_str(data.get("battery_status")),
+            event_id=opt_str(data.get("event_id")),
+            event_type=opt_str(data.get("event_type")) or "",
+            occurred_at=_aware_time(data.get("occurred_at")) or _aware_time(data.get("created_at")),
+            device_id=opt_str(data.get("device_id")),
+            action_attempt_id=opt_str(data.get("action_attempt_id")),
+            action_type=opt_str(data.get("action_type")),
+            method=opt_str(data.get("method")),
+            access_code_id=opt_str(data.get("access_code_id")),
+            battery_level=opt_float(data.get("battery_level")),
+            battery_status=opt_str(data.get("battery_status")),
         )

@@ -12,45 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .errors import SeamServerError
-
-type JSON = dict[str, Any]
-
-
-def _require(data: JSON, key: str, kind: str) -> Any:
-    """Return data[key], or raise a clear error naming what is missing."""
-    try:
-        value = data[key]
-    except (KeyError, TypeError):
-        raise SeamServerError(
-            f"Seam's {kind} lacks the required field '{key}'", status=200
-        ) from None
-    if value is None:
-        raise SeamServerError(f"Seam's {kind} has no value for '{key}'", status=200)
-    return value
-
-
-def _opt_bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _opt_float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _opt_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _opt_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+from .parsing import JSON, opt_bool, opt_datetime, opt_float, opt_str, require
 
 
 class ActionAttemptStatus(StrEnum):
@@ -78,11 +40,11 @@ class Workspace:
     @classmethod
     def from_json(cls, data: JSON) -> Workspace:
         """Parse Seam's workspace object."""
-        workspace_id = str(_require(data, "workspace_id", "workspace"))
+        workspace_id = str(require(data, "workspace_id", "workspace"))
         return cls(
             workspace_id=workspace_id,
-            name=_opt_str(data.get("name")) or workspace_id,
-            company_name=_opt_str(data.get("company_name")),
+            name=opt_str(data.get("name")) or workspace_id,
+            company_name=opt_str(data.get("company_name")),
             is_sandbox=data.get("is_sandbox") is True,
         )
 
@@ -101,11 +63,11 @@ class DeviceError:
     def from_json(cls, data: JSON) -> DeviceError:
         """Parse one device error."""
         return cls(
-            code=_opt_str(data.get("error_code")) or "unknown_error",
-            message=_opt_str(data.get("message")) or "",
+            code=opt_str(data.get("error_code")) or "unknown_error",
+            message=opt_str(data.get("message")) or "",
             is_device_error=data.get("is_device_error") is not False,
             is_connected_account_error=data.get("is_connected_account_error") is True,
-            created_at=_opt_datetime(data.get("created_at")),
+            created_at=opt_datetime(data.get("created_at")),
         )
 
 
@@ -121,9 +83,9 @@ class DeviceWarning:
     def from_json(cls, data: JSON) -> DeviceWarning:
         """Parse one device warning."""
         return cls(
-            code=_opt_str(data.get("warning_code")) or "unknown_warning",
-            message=_opt_str(data.get("message")) or "",
-            created_at=_opt_datetime(data.get("created_at")),
+            code=opt_str(data.get("warning_code")) or "unknown_warning",
+            message=opt_str(data.get("message")) or "",
+            created_at=opt_datetime(data.get("created_at")),
         )
 
 
@@ -175,53 +137,53 @@ class Device:
     @classmethod
     def from_json(cls, data: JSON) -> Device:
         """Parse Seam's device object."""
-        device_id = str(_require(data, "device_id", "device"))
+        device_id = str(require(data, "device_id", "device"))
         props: JSON = data.get("properties") or {}
         model: JSON = props.get("model") or {}
         battery: JSON = props.get("battery") or {}
         keypad_battery: JSON = props.get("keypad_battery") or (
             (props.get("accessory_keypad") or {}).get("battery") or {}
         )
-        manufacturer = _opt_str(model.get("manufacturer_display_name")) or _opt_str(
+        manufacturer = opt_str(model.get("manufacturer_display_name")) or opt_str(
             props.get("manufacturer")
         )
-        battery_level = _opt_float(props.get("battery_level"))
+        battery_level = opt_float(props.get("battery_level"))
         if battery_level is None:
-            battery_level = _opt_float(battery.get("level"))
+            battery_level = opt_float(battery.get("level"))
         lengths = props.get("supported_code_lengths") or []
         constraints = props.get("code_constraints") or []
         # Seam's display_name is the nickname or else appearance.name; reading appearance.name
         # first gives the same name in production and the real one from Seam's fake server,
         # whose display_name is "Smart Device" for every device.
         display_name = (
-            _opt_str((props.get("appearance") or {}).get("name"))
-            or _opt_str(data.get("display_name"))
-            or _opt_str(props.get("name"))
+            opt_str((props.get("appearance") or {}).get("name"))
+            or opt_str(data.get("display_name"))
+            or opt_str(props.get("name"))
             or device_id
         )
         return cls(
             device_id=device_id,
-            device_type=_opt_str(data.get("device_type")) or "unknown",
+            device_type=opt_str(data.get("device_type")) or "unknown",
             display_name=display_name,
-            nickname=_opt_str(data.get("nickname")),
-            connected_account_id=_opt_str(data.get("connected_account_id")),
+            nickname=opt_str(data.get("nickname")),
+            connected_account_id=opt_str(data.get("connected_account_id")),
             manufacturer=manufacturer,
-            model=_opt_str(model.get("display_name")),
-            serial_number=_opt_str(props.get("serial_number")),
-            image_url=_opt_str(props.get("image_url")),
+            model=opt_str(model.get("display_name")),
+            serial_number=opt_str(props.get("serial_number")),
+            image_url=opt_str(props.get("image_url")),
             online=props.get("online") is True,
-            locked=_opt_bool(props.get("locked")),
-            door_open=_opt_bool(props.get("door_open")),
+            locked=opt_bool(props.get("locked")),
+            door_open=opt_bool(props.get("door_open")),
             battery_level=battery_level,
-            battery_status=_opt_str(battery.get("status")),
-            has_direct_power=_opt_bool(props.get("has_direct_power")),
-            keypad_battery_level=_opt_float(keypad_battery.get("level")),
+            battery_status=opt_str(battery.get("status")),
+            has_direct_power=opt_bool(props.get("has_direct_power")),
+            keypad_battery_level=opt_float(keypad_battery.get("level")),
             can_remotely_lock=data.get("can_remotely_lock") is True,
             can_remotely_unlock=data.get("can_remotely_unlock") is True,
             can_program_online_access_codes=data.get("can_program_online_access_codes") is True,
             code_constraints=CodeConstraints(
                 supported_code_lengths=tuple(
-                    int(n) for n in lengths if _opt_float(n) is not None and float(n).is_integer()
+                    int(n) for n in lengths if opt_float(n) is not None and float(n).is_integer()
                 ),
                 constraint_types=tuple(
                     str(c["constraint_type"])
@@ -264,12 +226,12 @@ class ActionAttempt:
         error: JSON = data.get("error") or {}
         result: JSON = data.get("result") or {}
         return cls(
-            action_attempt_id=str(_require(data, "action_attempt_id", "action attempt")),
-            action_type=_opt_str(data.get("action_type")) or "UNKNOWN",
-            status=ActionAttemptStatus(_require(data, "status", "action attempt")),
-            error_type=_opt_str(error.get("type")),
-            error_message=_opt_str(error.get("message")),
-            was_confirmed_by_device=_opt_bool(result.get("was_confirmed_by_device")),
+            action_attempt_id=str(require(data, "action_attempt_id", "action attempt")),
+            action_type=opt_str(data.get("action_type")) or "UNKNOWN",
+            status=ActionAttemptStatus(require(data, "status", "action attempt")),
+            error_type=opt_str(error.get("type")),
+            error_message=opt_str(error.get("message")),
+            was_confirmed_by_device=opt_bool(result.get("was_confirmed_by_device")),
             request_id=request_id,
         )
 
@@ -287,9 +249,9 @@ class Webhook:
     def from_json(cls, data: JSON) -> Webhook:
         """Parse Seam's webhook object."""
         return cls(
-            webhook_id=str(_require(data, "webhook_id", "webhook")),
-            url=_opt_str(data.get("url")) or "",
-            secret=_opt_str(data.get("secret")),
+            webhook_id=str(require(data, "webhook_id", "webhook")),
+            url=opt_str(data.get("url")) or "",
+            secret=opt_str(data.get("secret")),
             event_types=tuple(str(t) for t in data.get("event_types") or ()),
         )
 
@@ -332,15 +294,15 @@ class AccessCode:
     @classmethod
     def from_json(cls, data: JSON) -> AccessCode:
         """Parse Seam's access code object."""
-        starts_at = _opt_datetime(data.get("starts_at"))
-        ends_at = _opt_datetime(data.get("ends_at"))
+        starts_at = opt_datetime(data.get("starts_at"))
+        ends_at = opt_datetime(data.get("ends_at"))
         return cls(
-            access_code_id=str(_require(data, "access_code_id", "access code")),
-            device_id=str(_require(data, "device_id", "access code")),
-            name=_opt_str(data.get("name")) or "",
-            code=_opt_str(data.get("code")),
-            status=AccessCodeStatus(_opt_str(data.get("status")) or "unknown"),
-            type=_opt_str(data.get("type")) or ("time_bound" if ends_at else "ongoing"),
+            access_code_id=str(require(data, "access_code_id", "access code")),
+            device_id=str(require(data, "device_id", "access code")),
+            name=opt_str(data.get("name")) or "",
+            code=opt_str(data.get("code")),
+            status=AccessCodeStatus(opt_str(data.get("status")) or "unknown"),
+            type=opt_str(data.get("type")) or ("time_bound" if ends_at else "ongoing"),
             starts_at=starts_at,
             ends_at=ends_at,
             errors=_issue_codes(data.get("errors"), "error_code"),

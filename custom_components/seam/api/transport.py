@@ -23,7 +23,7 @@ from .errors import (
     SeamTimeoutError,
     SeamUnauthorizedError,
 )
-from .models import JSON
+from .parsing import JSON
 
 _LOGGER = logging.getLogger(__name__)
 
