@@ -265,50 +265,96 @@ async def test_revoked_key_during_a_command_starts_reauthentication(
 
 
 @pytest.mark.parametrize(
-    ("service", "capability", "key"),
-    [
-        ("lock", "can_remotely_lock", "cannot_lock_remotely"),
-        ("unlock", "can_remotely_unlock", "cannot_unlock_remotely"),
-    ],
+    ("service", "capability"), [("lock", "can_remotely_lock"), ("unlock", "can_remotely_unlock")]
 )
-async def test_lock_that_cannot_do_it_remotely_is_refused_before_sending(
+async def test_an_action_the_lock_lacks_is_refused_before_sending(
     hass: HomeAssistant,
     simulator: SeamSimulator,
     config_entry: MockConfigEntry,
     service: str,
     capability: str,
-    key: str,
 ) -> None:
-    simulator.add_lock("Gate", locked=True, **{capability: False})
+    """No flag at all: the lock does not have the capability (e.g. a lock that only unlocks)."""
+    simulator.add_lock("Gate", locked=True, **{capability: None})
     await setup_integration(hass, config_entry)
+    assert hass.states.get("lock.gate").state == LockState.LOCKED  # the other action works
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, service, "lock.gate")
-    assert caught.value.translation_key == key
+    assert caught.value.translation_key == f"cannot_{service}_remotely"
     assert "Gate cannot be" in str(caught.value)
     assert simulator.request_count(f"/locks/{service}_door") == 0
+
+
+@pytest.mark.parametrize(
+    ("service", "capability"), [("lock", "can_remotely_lock"), ("unlock", "can_remotely_unlock")]
+)
+async def test_an_action_seam_says_does_not_work_now_is_refused_with_seams_reason(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    service: str,
+    capability: str,
+) -> None:
+    """Flag `false`: the lock has it, but Seam says it does not work at the moment, and why."""
+    gate = simulator.add_lock(
+        "Gate",
+        locked=True,
+        **{capability: False},
+        warnings=[
+            {"warning_code": "power_saving_mode", "message": "Lock is in power saving mode."}
+        ],
+    )
+    await setup_integration(hass, config_entry)
+    assert hass.states.get("lock.gate").state == LockState.LOCKED
+    with pytest.raises(HomeAssistantError) as caught:
+        await call(hass, service, "lock.gate")
+    assert caught.value.translation_key == f"{service}_not_possible_now"
+    message = str(caught.value)
+    assert f"Seam cannot {service} Gate right now: Lock is in power saving mode." in message
+    assert simulator.request_count(f"/locks/{service}_door") == 0
+    note = notification_for(hass, gate.device_id)
+    assert note is not None
+    assert note["title"] == f"Gate: {service} failed"
+    assert "power saving mode" in note["message"]
 
 
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
         ({"online": False}, STATE_UNAVAILABLE),
-        ({"errors": [{"error_code": "hub_disconnected", "message": "Hub"}]}, STATE_UNAVAILABLE),
-        ({"errors": [{"error_code": "account_disconnected", "message": "x"}]}, STATE_UNAVAILABLE),
-        ({"errors": [{"error_code": "a_code_seam_adds_later", "message": "?"}]}, STATE_UNAVAILABLE),
+        ({"account_disconnected": True}, STATE_UNAVAILABLE),
+        ({"can_remotely_lock": False, "can_remotely_unlock": False}, STATE_UNAVAILABLE),
+        ({"can_remotely_lock": False}, "locked"),
+        # Errors that leave Seam's flags `true`: Seam can still drive the lock.
+        ({"errors": [{"error_code": "hub_disconnected", "message": "Hub"}]}, "locked"),
+        ({"errors": [{"error_code": "a_code_seam_adds_later", "message": "?"}]}, "locked"),
         ({"errors": [{"error_code": "empty_backup_access_code_pool", "message": "x"}]}, "locked"),
         ({"warnings": [{"warning_code": "device_has_flaky_connection", "message": "x"}]}, "locked"),
         ({"locked": None}, STATE_UNKNOWN),
     ],
-    ids=["offline", "hub", "account", "unknown-error", "harmless-error", "warning", "no-state"],
+    ids=[
+        "offline",
+        "account-disconnected",
+        "flags-false",
+        "one-flag-false",
+        "hub-error-flags-true",
+        "unknown-error-flags-true",
+        "harmless-error",
+        "warning",
+        "no-state",
+    ],
 )
-async def test_lock_is_available_only_when_seam_can_control_it(
+async def test_lock_is_available_while_seam_says_it_can_control_it(
     hass: HomeAssistant,
     simulator: SeamSimulator,
     config_entry: MockConfigEntry,
     fields: dict[str, object],
     expected: str,
 ) -> None:
-    simulator.add_lock("Shed", **{"locked": True, **fields})
+    disconnect = fields.pop("account_disconnected", False)
+    shed = simulator.add_lock("Shed", **{"locked": True, **fields})
+    if disconnect:
+        shed.disconnect_account()
     await setup_integration(hass, config_entry)
     assert hass.states.get("lock.shed").state == expected
 

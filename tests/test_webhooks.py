@@ -296,10 +296,10 @@ def test_signature_rules() -> None:
         verify_webhook("", headers, body, now=now)
     with pytest.raises(SeamWebhookSignatureError, match="Malformed"):
         verify_webhook(secret, {**headers, "svix-timestamp": "soon"}, body, now=now)
-    # Seam's fake server hands out secrets that are not base64: they sign as plain bytes.
-    fake_secret = "fake_secret_0123abcd"
-    headers["svix-signature"] = sign_webhook(fake_secret, "m", now, body)
-    verify_webhook(fake_secret, headers, body, now=now)
+    # Seam's fake server hands out secrets that are not base64: nothing verifies with them.
+    for unusable in ("fake_secret_0123abcd", "whsec_", "whsec_not base64!"):
+        with pytest.raises(SeamWebhookSignatureError, match="secret"):
+            verify_webhook(unusable, headers, body, now=now)
 
 
 async def test_keypad_unlock_names_the_guests_code(
@@ -473,3 +473,103 @@ async def test_a_guests_code_is_looked_up_once_and_a_failed_lookup_leaves_it_unn
     assert activity.attributes["method"] == "keycode"
     assert activity.attributes.get("access_code_name") is None
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+# Event types the fake (and an older Seam) knows: none of the newer ones this integration handles.
+OLDER_EVENT_TYPES = frozenset(
+    {
+        "lock.locked",
+        "lock.unlocked",
+        "device.connected",
+        "device.disconnected",
+        "device.low_battery",
+        "device.battery_status_changed",
+        "device.removed",
+        "device.deleted",
+        "connected_account.connected",
+        "connected_account.disconnected",
+        "thermostat.manually_adjusted",
+    }
+)
+
+
+async def test_a_seam_that_refuses_an_event_type_still_pushes_everything(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator.webhooks.known_event_types = OLDER_EVENT_TYPES
+    caplog.set_level(logging.WARNING)
+    await setup_integration(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    [webhook] = simulator.webhooks.by_id.values()
+    assert webhook["event_types"] == ["*"]
+    assert config_entry.runtime_data.push.url == webhook["url"]
+    assert caplog.text == ""
+    # Every event now arrives; one nobody handles changes nothing, a handled one applies.
+    simulator.emit("thermostat.manually_adjusted", device_id="front_door_id")
+    front_door.locked = True
+    simulator.emit("lock.locked", device_id="front_door_id", method="keycode")
+    await settle(hass, simulator)
+    assert [status for _, status in simulator.webhooks.delivered] == [200, 200]
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_a_secret_that_cannot_verify_deliveries_is_refused_and_removed(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Seam's fake hands out `fake_secret_<hex>`: no delivery could be verified with it."""
+    simulator.webhooks.svix_secrets = False
+    caplog.set_level(logging.WARNING)
+    await setup_integration(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert config_entry.runtime_data.push.url is None
+    assert simulator.webhooks.by_id == {}
+    assert simulator.request_count("/webhooks/delete") == 1
+    assert caplog.text.count("polling instead") == 1
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    # Restarted with a Seam that hands out Svix secrets again, push starts.
+    simulator.webhooks.svix_secrets = True
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert config_entry.runtime_data.push.url is not None
+
+
+async def test_a_rotated_secret_is_taken_from_seam_on_restart(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    reachable: Post,
+) -> None:
+    """Home Assistant stopped without unloading; Seam's webhook has a new secret since."""
+    url = f"{hass.config.external_url}/api/webhook/hook_1"
+    webhook = simulator.webhooks.create({"url": url, "event_types": ["*"]})["webhook"]
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry,
+        data={
+            **config_entry.data,
+            CONF_WEBHOOK_ID: "hook_1",
+            CONF_SEAM_WEBHOOK_ID: webhook["webhook_id"],
+            CONF_WEBHOOK_SECRET: "whsec_" + "B" * 32,
+        },
+    )
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert list(simulator.webhooks.by_id) == [webhook["webhook_id"]]  # reused, not recreated
+    assert config_entry.data[CONF_WEBHOOK_SECRET] == webhook["secret"]
+    simulator.emit("lock.locked", device_id="front_door_id", method="manual")
+    await settle(hass, simulator)
+    assert hass.states.get(FRONT).state == LockState.LOCKED

@@ -23,12 +23,6 @@ SCAN_INTERVAL: Final = timedelta(seconds=30)
 # lost delivery missed (Seam itself retries a failed delivery after 5 s and 5 min).
 PUSH_SCAN_INTERVAL: Final = timedelta(minutes=10)
 
-# Device errors that do not stop Seam from controlling the lock. Every other code, including
-# ones Seam adds later, makes the lock unavailable until Seam clears it.
-HARMLESS_DEVICE_ERRORS: Final = frozenset(
-    {"empty_backup_access_code_pool", "auxiliary_heat_running"}
-)
-
 
 class LockAction(StrEnum):
     """A command Seam can run on a lock."""

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Device
-from .const import DOMAIN, HARMLESS_DEVICE_ERRORS
+from .const import DOMAIN
 from .coordinator import SeamCoordinator
 from .locks import SeamLock
 from .runtime import SeamConfigEntry
@@ -107,13 +107,12 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Available while Seam lists the device, it is online and no error blocks control."""
-        device = self.device
-        return (
-            self.listed
-            and device.online
-            and not any(error.code not in HARMLESS_DEVICE_ERRORS for error in device.errors)
-        )
+        """Available while Seam lists the device and it is online.
+
+        Device errors do not decide it: Seam's capability flags say what still works (see the
+        lock entity), and the errors become repair issues.
+        """
+        return self.listed and self.device.online
 
 
 class SeamDescriptionEntity(SeamEntity):

@@ -96,7 +96,11 @@ class SeamEvents:
                     lock.state.async_apply(at, locked=event.event_type == "lock.locked")
                 await self._async_tell_activity(event, lock.device_id)
             case Handling.CONNECTIVITY:
-                lock.state.async_apply(at, online=event.event_type == "device.connected")
+                connected = event.event_type == "device.connected"
+                lock.state.async_apply(at, online=connected)
+                if connected:
+                    # What works again is in the capability flags, which only a read carries.
+                    await self._coordinator.async_request_refresh()
             case Handling.BATTERY:
                 changes: dict[str, float | str] = {}
                 if event.battery_level is not None:

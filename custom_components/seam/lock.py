@@ -6,10 +6,9 @@ from typing import Any
 
 from homeassistant.components.lock import LockEntity
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, LockAction
+from .const import LockAction
 from .coordinator import SeamCoordinator
 from .entity import SeamEntity, async_add_lock_entities
 from .locks import SeamLock
@@ -58,19 +57,15 @@ class SeamLockEntity(SeamEntity, LockEntity):
         """Seam is running an unlock command."""
         return self.owner.state.running is LockAction.UNLOCK
 
+    @property
+    def available(self) -> bool:
+        """Available while online and Seam says it can lock or unlock it now."""
+        return super().available and self.device.can_be_controlled
+
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock through Seam and wait for Seam to confirm it."""
-        await self._async_command(LockAction.LOCK, self.device.can_remotely_lock)
+        await self.owner.async_command(LockAction.LOCK)
 
     async def async_unlock(self, **kwargs: Any) -> None:
         """Unlock through Seam and wait for Seam to confirm it."""
-        await self._async_command(LockAction.UNLOCK, self.device.can_remotely_unlock)
-
-    async def _async_command(self, action: LockAction, supported: bool) -> None:
-        if not supported:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key=f"cannot_{action}_remotely",
-                translation_placeholders={"name": self.device.name},
-            )
-        await self.owner.async_command(action)
+        await self.owner.async_command(LockAction.UNLOCK)

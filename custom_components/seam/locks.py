@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .api import ACTION_ATTEMPT_TIMEOUT, ActionAttempt, Device, SeamClient, SeamError
@@ -46,8 +46,34 @@ class SeamLock:
         return self.state.device.device_id
 
     async def async_command(self, action: LockAction) -> None:
-        """Run `action` to its confirmed end, or raise a translated `HomeAssistantError`."""
-        name = self.state.device.name
+        """Run `action` to its confirmed end, or raise a translated `HomeAssistantError`.
+
+        Nothing is sent for an action the lock lacks, or that Seam says does not work now.
+        """
+        device = self.state.device
+        name = device.name
+        capable = (
+            device.can_remotely_lock if action is LockAction.LOCK else device.can_remotely_unlock
+        )
+        if capable is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=f"cannot_{action}_remotely",
+                translation_placeholders={"name": name},
+            )
+        if capable is False:
+            error = HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=f"{action}_not_possible_now",
+                translation_placeholders={
+                    "name": name,
+                    "reason": "; ".join(device.problems()).rstrip(" .") or "-",
+                },
+            )
+            await async_notify_failure(
+                self._owner.hass, notification_id(self.device_id), f"{action}_failed_title", error
+            )
+            raise error
         try:
             await self._queue.async_submit(action)
         except CommandSupersededError as err:

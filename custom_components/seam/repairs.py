@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_platform, issue_registry as ir
 
 from .api import Device, DeviceError
-from .const import DOMAIN, HARMLESS_DEVICE_ERRORS
+from .const import DOMAIN
 from .runtime import SeamConfigEntry
 
 # Codes with their own explanation of what to do; any other code gets the generic one.
@@ -30,8 +30,11 @@ KNOWN_ERRORS = frozenset(
         "salto_ks_subscription_limit_exceeded",
     }
 )
-# Transient: the lock shows unavailable, which says enough; nothing to repair by hand.
-NOT_REPAIRS = HARMLESS_DEVICE_ERRORS | {"device_offline"}
+# Nothing to repair by hand: offline is shown as unavailable, which says enough; the others
+# are informational and change nothing about the lock.
+NOT_REPAIRS = frozenset(
+    {"device_offline", "empty_backup_access_code_pool", "auxiliary_heat_running"}
+)
 
 
 def _issue(device: Device, error: DeviceError) -> tuple[str, str]:

@@ -20,8 +20,10 @@ from .api import (
     SeamClient,
     SeamError,
     SeamEvent,
+    SeamInvalidInputError,
     SeamWebhookSignatureError,
     Webhook,
+    is_usable_secret,
     verify_webhook,
 )
 from .const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
@@ -113,26 +115,33 @@ class SeamWebhooks:
         stored_id = self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
         reusable: Webhook | None = None
         for existing in await client.list_webhooks():
+            # Seam's word on the secret is the newest (it may have been rotated).
+            secret = existing.secret or self._entry.data.get(CONF_WEBHOOK_SECRET)
             if (
                 existing.webhook_id == stored_id
                 and existing.url == url
-                and self._entry.data.get(CONF_WEBHOOK_SECRET)
+                and is_usable_secret(secret)
                 and reusable is None
             ):
-                reusable = Webhook(
-                    existing.webhook_id,
-                    url,
-                    self._entry.data[CONF_WEBHOOK_SECRET],
-                    existing.event_types,
-                )
+                reusable = Webhook(existing.webhook_id, url, secret, existing.event_types)
             elif existing.webhook_id == stored_id or existing.url == url:
                 LOGGER.debug("Deleting Seam webhook %s left from before", existing.webhook_id)
                 await client.delete_webhook(existing.webhook_id)
         if reusable is not None:
             return reusable
-        created = await client.create_webhook(url, WEBHOOK_EVENT_TYPES)
-        if not created.secret:
-            raise SeamError("Seam created the webhook without a signing secret")
+        try:
+            created = await client.create_webhook(url, WEBHOOK_EVENT_TYPES)
+        except SeamInvalidInputError as err:
+            # Seam refuses a type it does not know (its fake knows fewer than it documents):
+            # take Seam's default, every event, and ignore those nobody handles here.
+            LOGGER.debug("Seam refused the event types (%s); asking for every event", err)
+            created = await client.create_webhook(url, ["*"])
+        if not is_usable_secret(created.secret):
+            # Unusable, so nobody should be sent deliveries that would all be refused.
+            await async_delete_seam_webhook(client, {CONF_SEAM_WEBHOOK_ID: created.webhook_id})
+            raise SeamError(
+                "Seam created the webhook without a signing secret that can verify deliveries"
+            )
         return created
 
     async def _async_handle(

@@ -162,6 +162,14 @@ class FakeSeam:
         if body.get("ok") is not True:
             raise FakeSeamUnavailableError(f"Resetting the Seam fake failed: {body}")
 
+    async def use_svix_secrets(self, session: aiohttp.ClientSession) -> None:
+        """Webhooks created from now on get a Svix secret (`whsec_`), as in production.
+
+        The fake's own `fake_secret_<hex>` cannot verify anything; it never delivers either, so
+        tests sign deliveries themselves with the secret it handed out.
+        """
+        await self._post(session, "/_test/svix_secrets", {})
+
     async def update_action_attempt(
         self,
         session: aiohttp.ClientSession,

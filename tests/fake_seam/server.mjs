@@ -5,15 +5,36 @@
 //   Prints exactly one line `READY <port>` on stdout once the server listens.
 //   With --exit-on-stdin-close the process exits when its stdin closes (i.e. its parent died).
 //
-// Extra route (no auth), added on top of the fake's own ones:
+// Extra routes (no auth), added on top of the fake's own ones:
 //   POST /_test/reset -> restores the state captured right after seeding, in place
 //   (`fake.loadJSON(snapshot)`: a single in-memory store update, no restart).
+//   POST /_test/svix_secrets -> from now on (until the next reset) webhooks the fake creates get
+//   a Svix secret (`whsec_` + base64, as production hands out) instead of `fake_secret_<hex>`.
+import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import process from 'node:process'
 
 import { createFake } from '@seamapi/fake-seam-connect'
 
 const RESET_PATH = '/_test/reset'
+const SVIX_SECRETS_PATH = '/_test/svix_secrets'
+
+// The fake's store (zustand) holds its actions too: wrap addWebhook to hand out Svix secrets.
+const useSvixSecrets = (fake) => {
+  const addWebhook = fake.database.getState().addWebhook
+  fake.database.setState({
+    addWebhook: (params) => {
+      const webhook = addWebhook(params)
+      const secret = `whsec_${randomBytes(24).toString('base64')}`
+      fake.database.setState({
+        webhooks: fake.database
+          .getState()
+          .webhooks.map((w) => (w.webhook_id === webhook.webhook_id ? { ...w, secret } : w)),
+      })
+      return { ...webhook, secret }
+    },
+  })
+}
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -47,6 +68,13 @@ const main = async () => {
   const fakeHandlers = httpServer.listeners('request')
   httpServer.removeAllListeners('request')
   httpServer.on('request', (req, res) => {
+    if (req.url?.split('?')[0] === SVIX_SECRETS_PATH) {
+      req.resume()
+      useSvixSecrets(fake)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ ok: true }))
+      return
+    }
     if (req.url?.split('?')[0] === RESET_PATH) {
       req.resume()
       if (req.method !== 'POST') {

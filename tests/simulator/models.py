@@ -131,6 +131,8 @@ class SimDevice:
     can_remotely_lock: bool | None = None
     can_remotely_unlock: bool | None = None
     can_program_online_access_codes: bool | None = None
+    """Whether the device has each capability (None: it lacks it). As Seam does, a capability
+    it has renders `false` while it does not work: offline, or its account disconnected."""
     errors: list[JsonObject] = field(default_factory=list)
     warnings: list[JsonObject] = field(default_factory=list)
     properties: JsonObject = field(default_factory=dict)
@@ -147,6 +149,37 @@ class SimDevice:
     def is_lock(self) -> bool:
         """Whether Seam files this device under `/locks/*`."""
         return self.device_type in LOCK_DEVICE_TYPES
+
+    @property
+    def working(self) -> bool:
+        """Seam can reach the device: it is online and its account is connected."""
+        return self.online and not any(
+            error.get("is_connected_account_error") for error in self.errors
+        )
+
+    def flag(self, name: str) -> bool | None:
+        """A capability flag as Seam renders it now: absent, or whether it works now."""
+        has: bool | None = getattr(self, name)
+        return None if has is None else has and self.working
+
+    def disconnect_account(self) -> None:
+        """The device's account disconnects, as Seam reports it: offline, flags `false`."""
+        self.online = False
+        self.errors = [
+            *self.errors,
+            {
+                "error_code": "account_disconnected",
+                "message": "Account Disconnected",
+                "is_connected_account_error": True,
+                "is_device_error": False,
+                "created_at": utc_now_iso(),
+            },
+        ]
+
+    def reconnect_account(self) -> None:
+        """The device's account is connected again."""
+        self.online = True
+        self.errors = [e for e in self.errors if e.get("error_code") != "account_disconnected"]
 
     def to_json(self) -> JsonObject:
         """Render the device the way Seam's `/devices/get` does."""
@@ -196,9 +229,12 @@ class SimDevice:
         if self.nickname is not None:
             device["nickname"] = self.nickname
         flags = {
-            "can_remotely_lock": self.can_remotely_lock,
-            "can_remotely_unlock": self.can_remotely_unlock,
-            "can_program_online_access_codes": self.can_program_online_access_codes,
+            name: self.flag(name)
+            for name in (
+                "can_remotely_lock",
+                "can_remotely_unlock",
+                "can_program_online_access_codes",
+            )
         }
         device.update({key: value for key, value in flags.items() if value is not None})
         return device

@@ -185,7 +185,7 @@ class SeamRoutes:
 
     def _actuate(self, params: JsonObject, *, lock: bool) -> JsonObject:
         device = self._device(params, locks_only=False)
-        capable = device.can_remotely_lock if lock else device.can_remotely_unlock
+        capable = device.flag("can_remotely_lock" if lock else "can_remotely_unlock")
         if capable is not True:
             verb = "locked" if lock else "unlocked"
             raise SeamApiError(

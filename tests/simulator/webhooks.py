@@ -28,6 +28,11 @@ class Webhooks:
         self.by_id: dict[str, JsonObject] = {}
         self.delivered: list[tuple[JsonObject, int]] = []
         """Every delivery made: the event and the HTTP status that answered it (0: none)."""
+        self.known_event_types: frozenset[str] | None = None
+        """Set: `/webhooks/create` refuses other types (400 `invalid_event_types`), as Seam's
+        fake does for types newer than its list, and production may for ones it does not know."""
+        self.svix_secrets = True
+        """False: secrets are `fake_secret_<hex>` as Seam's fake hands out (nothing can verify)."""
         self.enabled = True
         """False: events are recorded in `held` but not sent (a webhook outage)."""
         self.held: list[JsonObject] = []
@@ -61,12 +66,21 @@ class Webhooks:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise invalid_field("url", "Invalid url")
         event_types = params.get("event_types") or ["*"]
+        known = self.known_event_types
+        if known is not None and (unknown := [t for t in event_types if t not in known | {"*"}]):
+            raise SeamApiError(
+                400, "invalid_event_types", f"Invalid event types: {', '.join(unknown)}"
+            )
         webhook_id = f"webhook_{next(self._numbers)}"
         self.by_id[webhook_id] = {
             "webhook_id": webhook_id,
             "url": url,
             "event_types": list(event_types),
-            "secret": "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
+            "secret": (
+                "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+                if self.svix_secrets
+                else f"fake_secret_{secrets.token_hex(16)}"
+            ),
         }
         return {"webhook": dict(self.by_id[webhook_id])}
 

@@ -33,7 +33,7 @@ from .models import (
     Workspace,
 )
 from .transport import DEFAULT_BASE_URL
-from .webhooks import SeamWebhookSignatureError, sign_webhook, verify_webhook
+from .webhooks import SeamWebhookSignatureError, is_usable_secret, sign_webhook, verify_webhook
 
 __all__ = [
     "ACTION_ATTEMPT_TIMEOUT",
@@ -64,6 +64,7 @@ __all__ = [
     "Webhook",
     "Workspace",
     "action_attempt_poll_delay",
+    "is_usable_secret",
     "sign_webhook",
     "verify_webhook",
 ]

@@ -117,8 +117,10 @@ class Device:
     battery_status: str | None = None
     has_direct_power: bool | None = None
     keypad_battery_level: float | None = None
-    can_remotely_lock: bool = False
-    can_remotely_unlock: bool = False
+    # Seam's capability flags have three values: True, it works now; False, the device has it
+    # but it does not work at the moment (its errors say why); None, the device lacks it.
+    can_remotely_lock: bool | None = None
+    can_remotely_unlock: bool | None = None
     can_program_online_access_codes: bool = False
     code_constraints: CodeConstraints = field(default_factory=CodeConstraints)
     errors: tuple[DeviceError, ...] = ()
@@ -131,8 +133,26 @@ class Device:
 
     @property
     def is_lock(self) -> bool:
-        """Seam can lock or unlock it (capabilities_supported is not proof: thermostats list it)."""
-        return self.can_remotely_lock or self.can_remotely_unlock
+        """A lock by Seam's rule: it has a remote lock/unlock capability (working or not), or
+        it reports whether it is locked. A flag turning False never makes it stop being one.
+
+        `capabilities_supported` alone is no proof: Seam's fake lists "lock" for thermostats.
+        """
+        return (
+            self.can_remotely_lock is not None
+            or self.can_remotely_unlock is not None
+            or self.locked is not None
+        )
+
+    @property
+    def can_be_controlled(self) -> bool:
+        """Seam says it can lock or unlock the device right now."""
+        return self.can_remotely_lock is True or self.can_remotely_unlock is True
+
+    def problems(self) -> tuple[str, ...]:
+        """Seam's reasons, newest word first: its errors' messages, else its warnings'."""
+        entries = self.errors or self.warnings
+        return tuple(entry.message or entry.code for entry in entries)
 
     @classmethod
     def from_json(cls, data: JSON) -> Device:
@@ -150,6 +170,18 @@ class Device:
         battery_level = opt_float(props.get("battery_level"))
         if battery_level is None:
             battery_level = opt_float(battery.get("level"))
+        online = props.get("online") is True
+        locked = opt_bool(props.get("locked"))
+        lock_flag = opt_bool(data.get("can_remotely_lock"))
+        unlock_flag = opt_bool(data.get("can_remotely_unlock"))
+        if (
+            locked is not None
+            and not any(key.startswith("can_") for key in data)
+            and "lock" in (data.get("capabilities_supported") or ())
+        ):
+            # Seam's shape from before 2024 has no flags at all: a lock (it reports `locked`)
+            # that Seam drives says "lock" in capabilities_supported, and works while online.
+            lock_flag = unlock_flag = online
         lengths = props.get("supported_code_lengths") or []
         constraints = props.get("code_constraints") or []
         # Seam's display_name is the nickname or else appearance.name; reading appearance.name
@@ -171,15 +203,15 @@ class Device:
             model=opt_str(model.get("display_name")),
             serial_number=opt_str(props.get("serial_number")),
             image_url=opt_str(props.get("image_url")),
-            online=props.get("online") is True,
-            locked=opt_bool(props.get("locked")),
+            online=online,
+            locked=locked,
             door_open=opt_bool(props.get("door_open")),
             battery_level=battery_level,
             battery_status=opt_str(battery.get("status")),
             has_direct_power=opt_bool(props.get("has_direct_power")),
             keypad_battery_level=opt_float(keypad_battery.get("level")),
-            can_remotely_lock=data.get("can_remotely_lock") is True,
-            can_remotely_unlock=data.get("can_remotely_unlock") is True,
+            can_remotely_lock=lock_flag,
+            can_remotely_unlock=unlock_flag,
             can_program_online_access_codes=data.get("can_program_online_access_codes") is True,
             code_constraints=CodeConstraints(
                 supported_code_lengths=tuple(

@@ -22,13 +22,27 @@ class SeamWebhookSignatureError(SeamError):
 def webhook_key(secret: str) -> bytes:
     """The HMAC key of a webhook secret: base64 after the `whsec_` prefix.
 
-    A secret that is not base64 (Seam's fake server sends `fake_secret_<hex>`) is used as bytes.
+    A secret that is not base64 (Seam's fake server hands out `fake_secret_<hex>`) raises
+    `SeamWebhookSignatureError`: no delivery can be verified with it.
     """
-    encoded = secret.removeprefix("whsec_")
     try:
-        return base64.b64decode(encoded, validate=True)
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
     except (binascii.Error, ValueError):
-        return encoded.encode()
+        raise SeamWebhookSignatureError("The webhook secret is not a Svix secret") from None
+    if not key:
+        raise SeamWebhookSignatureError("The webhook secret is empty")
+    return key
+
+
+def is_usable_secret(secret: str | None) -> bool:
+    """Deliveries signed with `secret` can be verified."""
+    if not secret:
+        return False
+    try:
+        webhook_key(secret)
+    except SeamWebhookSignatureError:
+        return False
+    return True
 
 
 def sign_webhook(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
