@@ -366,7 +366,7 @@ async def test_soak(
             workspaces.append(Workspace(sim, entry, [*locks, jammed], jammed))
         witness = simulator.add_lock("Witness", locked=True)
         # The polled workspace cannot register its webhook, so it polls.
-        polled_simulator.inject("/webhooks/create", Fault(status=400))
+        polled_simulator.inject("/webhooks/create", Fault(status=503))
         for workspace in workspaces:
             workspace.entry.add_to_hass(hass)
             assert await hass.config_entries.async_setup(workspace.entry.entry_id)

@@ -18,6 +18,7 @@ from .api import ActionAttempt, ActionAttemptStatus, SeamClient, SeamError, Seam
 from .const import LOGGER
 from .coordinator import SeamCoordinator
 from .data import LockActivity, signal_lock_activity
+from .lock_state import CHANGED_BY_US
 from .locks import SeamLocks
 
 
@@ -92,9 +93,12 @@ class SeamEvents:
         at = min(event.occurred_at or now, now + MAX_CLOCK_SKEW)
         match handling:
             case Handling.LOCK_STATE | Handling.ACCESS_DENIED:
+                code_name = await self._async_code_name(event, lock.device_id)
                 if handling is Handling.LOCK_STATE:
-                    lock.state.async_apply(at, locked=event.event_type == "lock.locked")
-                await self._async_tell_activity(event, lock.device_id)
+                    lock.state.async_apply_moved(
+                        at, event.event_type == "lock.locked", self._changed_by(event, code_name)
+                    )
+                self._tell_activity(event, lock.device_id, code_name)
             case Handling.CONNECTIVITY:
                 connected = event.event_type == "device.connected"
                 lock.state.async_apply(at, online=connected)
@@ -123,8 +127,25 @@ class SeamEvents:
             )
         )
 
-    async def _async_tell_activity(self, event: SeamEvent, device_id: str) -> None:
-        code_id = event.access_code_id
+    async def _async_code_name(self, event: SeamEvent, device_id: str) -> str | None:
+        if event.access_code_id is None:
+            return None
+        return await self._code_names.async_name(device_id, event.access_code_id)
+
+    def _changed_by(self, event: SeamEvent, code_name: str | None) -> str:
+        """Who or what moved the lock, as Home Assistant's lock integrations say it."""
+        match event.method:
+            case "keycode":
+                return code_name or "keypad"
+            case "manual" | "automatic":
+                return event.method
+            case "seamapi" if event.action_attempt_id in self._locks.sent_attempts:
+                return CHANGED_BY_US
+            case "seamapi":
+                return "Seam API"
+        return "unknown"
+
+    def _tell_activity(self, event: SeamEvent, device_id: str, code_name: str | None) -> None:
         async_dispatcher_send(
             self._hass,
             signal_lock_activity(self._entry_id),
@@ -132,10 +153,8 @@ class SeamEvents:
                 device_id=device_id,
                 kind=event.event_type.removeprefix("lock."),
                 method=event.method,
-                access_code_id=code_id,
-                access_code_name=(
-                    await self._code_names.async_name(device_id, code_id) if code_id else None
-                ),
+                access_code_id=event.access_code_id,
+                access_code_name=code_name,
             ),
         )
 

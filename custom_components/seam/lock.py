@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.lock import LockEntity
+from homeassistant.components.lock import ATTR_CHANGED_BY, LockEntity
+from homeassistant.components.lock.const import LockState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from .const import LockAction
 from .coordinator import SeamCoordinator
@@ -29,8 +31,12 @@ async def async_setup_entry(
     )
 
 
-class SeamLockEntity(SeamEntity, LockEntity):
-    """A lock Seam controls. Shows only what Seam confirmed; locking/unlocking while it works."""
+class SeamLockEntity(SeamEntity, LockEntity, RestoreEntity):
+    """A lock Seam controls. Shows only what Seam confirmed; locking/unlocking while it works.
+
+    `changed_by` says who or what last moved it; it survives a restart while the lock is as it
+    was then.
+    """
 
     _attr_name = None
     _attr_translation_key = "lock"
@@ -40,7 +46,23 @@ class SeamLockEntity(SeamEntity, LockEntity):
         super().__init__(coordinator, lock, None)
 
     def _shown(self) -> tuple[Any, ...]:
-        return (*super()._shown(), self.owner.state.running)
+        return (*super()._shown(), self.owner.state.running, self.owner.state.changed_by)
+
+    async def async_added_to_hass(self) -> None:
+        """Restore who last moved the lock."""
+        await super().async_added_to_hass()
+        if (
+            (last := await self.async_get_last_state()) is not None
+            and isinstance(changed_by := last.attributes.get(ATTR_CHANGED_BY), str)
+            and last.state in (LockState.LOCKED, LockState.UNLOCKED)
+        ):
+            self.owner.state.async_restore_changed_by(changed_by, last.state == LockState.LOCKED)
+            self._written = self._shown()
+
+    @property
+    def changed_by(self) -> str | None:
+        """Who or what last moved the lock: an access code's name, keypad, manual, ..."""
+        return self.owner.state.changed_by
 
     @property
     def is_locked(self) -> bool | None:

@@ -21,6 +21,8 @@ from .const import LockAction
 # What events and command outcomes change between reads. Everything else of a device (its name,
 # errors, capability flags) only comes from reads, which always carry all of it.
 STAMPED_FIELDS: Final = ("locked", "online", "battery_level", "battery_status")
+# `changed_by` when this Home Assistant's own command moved the lock.
+CHANGED_BY_US: Final = "Home Assistant"
 
 
 class LockStateListener(Protocol):
@@ -34,7 +36,7 @@ class LockState:
     """The device one lock shows, the command Seam is running on it, and who is told of changes."""
 
     # Thousands of locks: no per-instance dict, and listeners kept as themselves.
-    __slots__ = ("_listeners", "_read_at", "_since", "device", "running")
+    __slots__ = ("_listeners", "_read_at", "_since", "changed_by", "device", "running")
 
     def __init__(self, device: Device, read_at: datetime) -> None:
         """Start from a device-list read whose request was sent at `read_at`."""
@@ -42,6 +44,8 @@ class LockState:
         self._read_at = read_at
         self._since: dict[str, datetime] = dict.fromkeys(STAMPED_FIELDS, read_at)
         self.running: LockAction | None = None
+        # Who or what last moved the lock (Home Assistant's `changed_by`); None: unknown.
+        self.changed_by: str | None = None
         self._listeners: list[LockStateListener] = []
 
     @callback
@@ -71,6 +75,8 @@ class LockState:
                 kept[field] = getattr(self.device, field)
             else:
                 self._since[field] = sent_at
+        if "locked" not in kept and device.locked != self.device.locked:
+            self.changed_by = None  # moved, and a read does not say by whom
         self.device = replace(device, **kept) if kept else device
 
     @callback
@@ -83,15 +89,34 @@ class LockState:
             self._async_tell()
 
     @callback
+    def async_apply_moved(self, at: datetime, locked: bool, changed_by: str) -> None:
+        """Apply that `changed_by` locked or unlocked the lock at `at` (an older event: nothing)."""
+        if at < self._since["locked"]:
+            return
+        changed = changed_by != self.changed_by
+        self.changed_by = changed_by
+        if self._take(at, {"locked": locked}) or changed:
+            self._async_tell()
+
+    @callback
+    def async_restore_changed_by(self, changed_by: str, locked: bool) -> None:
+        """Who moved the lock, as known before a restart, if it is still as it was then."""
+        if self.changed_by is None and self.device.locked is locked:
+            self.changed_by = changed_by
+
+    @callback
     def async_set_running(self, action: LockAction) -> None:
         """Seam is running `action` on the lock."""
         self.running = action
         self._async_tell()
 
     @callback
-    def async_end_command(self, at: datetime | None = None, **values: Any) -> None:
-        """The command under way has ended; what its outcome made true at `at` is applied."""
-        changed = self._take(at, values) if at is not None else False
+    def async_end_command(self, at: datetime | None = None, locked: bool | None = None) -> None:
+        """The command under way has ended; a confirmed one moved the lock at `at`."""
+        changed = False
+        if at is not None and locked is not None and at >= self._since["locked"]:
+            changed = self._take(at, {"locked": locked}) or self.changed_by != CHANGED_BY_US
+            self.changed_by = CHANGED_BY_US
         if self.running is not None or changed:
             self.running = None
             self._async_tell()

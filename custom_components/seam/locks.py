@@ -133,6 +133,7 @@ class SeamLock:
         send = client.lock_door if action is LockAction.LOCK else client.unlock_door
         attempt = await send(self.device_id)
         attempt_id = attempt.action_attempt_id
+        self._owner.sent_attempts.append(attempt_id)
         LOGGER.debug("%s %s: action attempt %s", action, self.device_id, attempt_id)
         try:
             return await client.wait_for_action_attempt(
@@ -210,6 +211,8 @@ class SeamLocks:
         self.client = client
         self.outcomes = AttemptOutcomes(push)
         self.history: deque[CommandRecord] = deque(maxlen=25)
+        # The action attempts this entry started lately: Seam's events about them are ours.
+        self.sent_attempts: deque[str] = deque(maxlen=64)
         self.by_id: dict[str, SeamLock] = {}
         self._stopped = False
         self._request_refresh = request_refresh

@@ -133,10 +133,10 @@ class Device:
 
     @property
     def is_lock(self) -> bool:
-        """A lock by Seam's rule: it has a remote lock/unlock capability (working or not), or
-        it reports whether it is locked. A flag turning False never makes it stop being one.
+        """A lock by Seam's rule: a remote lock/unlock flag of any value, or `locked` reported.
 
-        `capabilities_supported` alone is no proof: Seam's fake lists "lock" for thermostats.
+        A flag turning False never makes it stop being one. `capabilities_supported` alone is
+        no proof: Seam's fake lists "lock" for thermostats.
         """
         return (
             self.can_remotely_lock is not None
