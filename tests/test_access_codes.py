@@ -266,7 +266,7 @@ async def test_delete_by_name_or_by_id_takes_the_code_off_the_lock(
     ("lock", "data", "key", "words"),
     [
         (
-            {"can_program_online_access_codes": False},
+            {"can_program_online_access_codes": None},
             {},
             "access_codes_not_supported",
             "Seam cannot program access codes on Front Door",
@@ -348,6 +348,30 @@ async def test_input_the_lock_would_refuse_is_refused_before_sending(
     with pytest.raises(ServiceValidationError, match=words) as caught:
         await act(hass, "create_access_code", name="Guest", **data)
     assert caught.value.translation_key == key
+    assert simulator.request_count("/access_codes/create") == 0
+
+
+async def test_codes_on_a_lock_seam_cannot_program_now_are_refused_with_seams_reason(
+    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry
+) -> None:
+    """The lock takes codes, but its keypad is disconnected: Seam's flag is `false`."""
+    simulator.add_lock(
+        "Front Door",
+        can_program_online_access_codes=False,
+        errors=[
+            {
+                "error_code": "accessory_keypad_disconnected",
+                "message": "Accessory keypad disconnected.",
+                "is_device_error": True,
+            }
+        ],
+    )
+    await setup_integration(hass, config_entry)
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(hass, "create_access_code", name="Guest", code="4829")
+    assert caught.value.translation_key == "access_codes_not_possible_now"
+    assert "right now: Accessory keypad disconnected. Nothing" in str(caught.value)
+    assert "4829" not in str(caught.value)
     assert simulator.request_count("/access_codes/create") == 0
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from itertools import pairwise
 import re
 
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import Device
 from .const import DOMAIN
@@ -67,9 +67,20 @@ def _invalid(key: str, device: Device, **placeholders: str) -> ServiceValidation
 
 
 def check_can_program(device: Device) -> None:
-    """Refuse a lock on which Seam cannot program access codes over the internet."""
-    if not device.can_program_online_access_codes:
-        raise _invalid("access_codes_not_supported", device)
+    """Refuse a lock on which Seam cannot program access codes over the internet (now)."""
+    match device.can_program_online_access_codes:
+        case None:
+            raise _invalid("access_codes_not_supported", device)
+        case False:
+            # The lock can take codes, but Seam says not at the moment: say why.
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="access_codes_not_possible_now",
+                translation_placeholders={
+                    "name": device.name,
+                    "reason": "; ".join(device.problems()).rstrip(" .") or "-",
+                },
+            )
 
 
 def check_code(device: Device, code: str) -> None:

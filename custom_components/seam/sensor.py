@@ -26,8 +26,8 @@ BATTERY_STATUSES = ["critical", "low", "good", "full"]
 
 
 def _percent(level: float | None) -> int | None:
-    """Seam's 0..1 level as a whole percentage."""
-    return None if level is None else round(level * 100)
+    """Seam's 0..1 level as a whole percentage (0.9999… and 1 both read 100)."""
+    return None if level is None else max(0, min(100, round(level * 100)))
 
 
 def _battery_status(device: Device) -> str | None:

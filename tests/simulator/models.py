@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -144,6 +145,8 @@ class SimDevice:
     workspace_id: str = "workspace_sim_1"
     connected_account_id: str = "connected_account_sim_1"
     created_at: str = field(default_factory=utc_now_iso)
+    published: JsonObject | None = None
+    """A device object as Seam itself published it (tests/payloads/): served exactly so."""
 
     @property
     def is_lock(self) -> bool:
@@ -159,6 +162,9 @@ class SimDevice:
 
     def flag(self, name: str) -> bool | None:
         """A capability flag as Seam renders it now: absent, or whether it works now."""
+        if self.published is not None:
+            value = self.published.get(name)
+            return value if isinstance(value, bool) else None
         has: bool | None = getattr(self, name)
         return None if has is None else has and self.working
 
@@ -183,6 +189,8 @@ class SimDevice:
 
     def to_json(self) -> JsonObject:
         """Render the device the way Seam's `/devices/get` does."""
+        if self.published is not None:
+            return copy.deepcopy(self.published)
         properties: JsonObject = {
             "name": self.display_name,
             "appearance": {"name": self.display_name},

@@ -210,6 +210,21 @@ class SeamSimulator:
         }
         return self._add(name, device_id, defaults | fields)
 
+    def add_published(self, payload: JsonObject) -> SimDevice:
+        """Serve a device object exactly as Seam published it (its own id, names and flags)."""
+        properties = payload.get("properties") or {}
+        device = SimDevice(
+            device_id=payload["device_id"],
+            device_type=payload.get("device_type", "unknown"),
+            display_name=payload.get("display_name", ""),
+            manufacturer=str(properties.get("manufacturer", "")),
+            model="",
+            workspace_id=self.workspace_id,
+            published=payload,
+        )
+        self.devices[device.device_id] = device
+        return device
+
     def add_locks(self, count: int) -> list[SimDevice]:
         """Add `count` default locks named "Lock 1", "Lock 2", ... (numbering continues)."""
         first = self._bulk_locks + 1

@@ -121,7 +121,7 @@ class Device:
     # but it does not work at the moment (its errors say why); None, the device lacks it.
     can_remotely_lock: bool | None = None
     can_remotely_unlock: bool | None = None
-    can_program_online_access_codes: bool = False
+    can_program_online_access_codes: bool | None = None
     code_constraints: CodeConstraints = field(default_factory=CodeConstraints)
     errors: tuple[DeviceError, ...] = ()
     warnings: tuple[DeviceWarning, ...] = ()
@@ -201,7 +201,8 @@ class Device:
             connected_account_id=opt_str(data.get("connected_account_id")),
             manufacturer=manufacturer,
             model=opt_str(model.get("display_name")),
-            serial_number=opt_str(props.get("serial_number")),
+            serial_number=opt_str(props.get("serial_number"))
+            or _number_str(props.get("serial_number")),
             image_url=opt_str(props.get("image_url")),
             online=online,
             locked=locked,
@@ -212,7 +213,7 @@ class Device:
             keypad_battery_level=opt_float(keypad_battery.get("level")),
             can_remotely_lock=lock_flag,
             can_remotely_unlock=unlock_flag,
-            can_program_online_access_codes=data.get("can_program_online_access_codes") is True,
+            can_program_online_access_codes=opt_bool(data.get("can_program_online_access_codes")),
             code_constraints=CodeConstraints(
                 supported_code_lengths=tuple(
                     int(n) for n in lengths if opt_float(n) is not None and float(n).is_integer()
@@ -340,6 +341,11 @@ class AccessCode:
             errors=_issue_codes(data.get("errors"), "error_code"),
             warnings=_issue_codes(data.get("warnings"), "warning_code"),
         )
+
+
+def _number_str(value: Any) -> str | None:
+    """A serial number Seam sent as a JSON number, as the digits it is."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _issue_codes(entries: Any, key: str) -> tuple[str, ...]:
