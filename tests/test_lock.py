@@ -264,9 +264,13 @@ async def test_revoked_key_during_a_command_starts_reauthentication(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
-@pytest.mark.parametrize(
+# Each action and the capability flag Seam gives for it.
+BOTH_ACTIONS = pytest.mark.parametrize(
     ("service", "capability"), [("lock", "can_remotely_lock"), ("unlock", "can_remotely_unlock")]
 )
+
+
+@BOTH_ACTIONS
 async def test_an_action_the_lock_lacks_is_refused_before_sending(
     hass: HomeAssistant,
     simulator: SeamSimulator,
@@ -285,9 +289,7 @@ async def test_an_action_the_lock_lacks_is_refused_before_sending(
     assert simulator.request_count(f"/locks/{service}_door") == 0
 
 
-@pytest.mark.parametrize(
-    ("service", "capability"), [("lock", "can_remotely_lock"), ("unlock", "can_remotely_unlock")]
-)
+@BOTH_ACTIONS
 async def test_an_action_seam_says_does_not_work_now_is_refused_with_seams_reason(
     hass: HomeAssistant,
     simulator: SeamSimulator,

@@ -185,25 +185,29 @@ async def test_a_published_device_sets_up_as_seam_describes_it(
         assert any(expected.repair in issue_id for issue_id in issues)
 
 
+def simulated_schlage(**fields: Any) -> SimDevice:
+    """The simulator's Schlage lock that can do everything."""
+    return SimDevice(
+        device_id="sim",
+        device_type="schlage_lock",
+        display_name="Front Door",
+        manufacturer="schlage",
+        model="Encode",
+        can_remotely_lock=True,
+        can_remotely_unlock=True,
+        can_program_online_access_codes=True,
+        **fields,
+    )
+
+
 def test_the_simulator_renders_nothing_seam_would_not() -> None:
     """Every field the simulator renders for a lock is in Seam's own, with the same JSON type.
 
     (`null` where Seam's OpenAPI document says the field may be null, as `location`.)
     """
     published = load("schlage_lock_docs_object")["device"]
-    simulated = SimDevice(
-        device_id="sim",
-        device_type="schlage_lock",
-        display_name="Front Door",
-        manufacturer="schlage",
-        model="Encode",
-        nickname="Front Door",
-        serial_number="1",
-        locked=False,
-        battery_level=0.5,
-        can_remotely_lock=True,
-        can_remotely_unlock=True,
-        can_program_online_access_codes=True,
+    simulated = simulated_schlage(
+        nickname="Front Door", serial_number="1", locked=False, battery_level=0.5
     ).to_json()
 
     def shape(value: Any) -> Any:
@@ -226,16 +230,7 @@ def test_the_simulator_renders_nothing_seam_would_not() -> None:
 
 
 def test_the_simulator_turns_flags_false_as_seam_does() -> None:
-    lock = SimDevice(
-        device_id="sim",
-        device_type="schlage_lock",
-        display_name="Front Door",
-        manufacturer="schlage",
-        model="Encode",
-        can_remotely_lock=True,
-        can_remotely_unlock=True,
-        can_program_online_access_codes=True,
-    )
+    lock = simulated_schlage()
     flags = ("can_remotely_lock", "can_remotely_unlock", "can_program_online_access_codes")
     assert [lock.to_json()[flag] for flag in flags] == [True, True, True]
     lock.disconnect_account()
