@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
@@ -122,3 +123,21 @@ def record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
 
     async_track_state_change_event(hass, [entity_id], on_change)
     return seen
+
+
+async def wait_for_state(hass: HomeAssistant, entity_id: str, expected: str) -> None:
+    """Real time passes until the entity shows `expected` (at most 5 s)."""
+    reached = asyncio.Event()
+
+    @callback
+    def on_change(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None and state.state == expected:
+            reached.set()
+
+    unsubscribe = async_track_state_change_event(hass, [entity_id], on_change)
+    try:
+        if (state := hass.states.get(entity_id)) is None or state.state != expected:
+            async with asyncio.timeout(5):
+                await reached.wait()
+    finally:
+        unsubscribe()

@@ -18,11 +18,10 @@ from homeassistant.components.persistent_notification import (
 )
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
-from tests.conftest import record_states, setup_integration
+from tests.conftest import record_states, setup_integration, wait_for_state
 from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
@@ -60,24 +59,6 @@ def our_notification(hass: HomeAssistant) -> str | None:
     return None if note is None else str(note["message"])
 
 
-async def wait_for_state(hass: HomeAssistant, expected: str) -> None:
-    """Real time passes until the lock shows `expected` (the simulator moves it in real time)."""
-    reached = asyncio.Event()
-
-    @callback
-    def on_change(event: Event[EventStateChangedData]) -> None:
-        if (state := event.data["new_state"]) is not None and state.state == expected:
-            reached.set()
-
-    unsubscribe = async_track_state_change_event(hass, [FRONT], on_change)
-    try:
-        if hass.states.get(FRONT).state != expected:
-            async with asyncio.timeout(5):
-                await reached.wait()
-    finally:
-        unsubscribe()
-
-
 # --- Cancelled callers ---------------------------------------------------------------------------
 
 
@@ -87,14 +68,14 @@ async def test_a_cancelled_unlock_is_still_tracked_and_later_commands_work(
     """The caller goes; Seam's command does not: the lock shows its outcome, then works on."""
     front_door.actuation_delay = 0.4
     task = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert hass.states.get(FRONT).state == LockState.UNLOCKING
 
     # Nobody waits any more, yet the outcome shows: not stuck at "unlocking".
-    await wait_for_state(hass, LockState.UNLOCKED)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKED)
     assert front_door.locked is False
 
     # The same action again is sent and confirmed (it does not join the abandoned one).
@@ -113,7 +94,7 @@ async def test_a_cancelled_caller_does_not_take_a_joined_callers_outcome(
 ) -> None:
     front_door.actuation_delay = 0.4
     first = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     second = start(hass, "unlock")
     await asyncio.sleep(0.05)
     first.cancel()
@@ -129,9 +110,9 @@ async def test_a_failure_after_the_caller_left_still_reaches_the_user(
     front_door.actuation_delay = 0.3
     front_door.outcome = Outcome(status="error", error_type="lock_jammed", error_message="Jammed")
     task = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     task.cancel()
-    await wait_for_state(hass, LockState.LOCKED)
+    await wait_for_state(hass, FRONT, LockState.LOCKED)
     await hass.async_block_till_done()
     message = our_notification(hass)
     assert message is not None
@@ -154,9 +135,9 @@ async def test_an_automation_in_restart_mode_retriggered_mid_unlock(
     front_door.actuation_delay = 0.5
     states = record_states(hass, FRONT)
     hass.bus.async_fire("arrived")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     hass.bus.async_fire("arrived")  # restarts the run that is waiting for Seam
-    await wait_for_state(hass, LockState.UNLOCKED)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKED)
     await hass.async_block_till_done()
     assert states == [LockState.UNLOCKING, LockState.UNLOCKED]
     assert simulator.request_count(UNLOCK) == 1
@@ -178,7 +159,7 @@ async def test_lock_unlock_lock_ends_locked_and_the_unlock_is_never_sent(
     simulator.reset_requests()
     front_door.actuation_delay = 0.4
     first = start(hass, "lock")
-    await wait_for_state(hass, LockState.LOCKING)
+    await wait_for_state(hass, FRONT, LockState.LOCKING)
     second = start(hass, "unlock")
     await asyncio.sleep(0.05)
     third = start(hass, "lock")
@@ -202,7 +183,7 @@ async def test_a_different_command_waits_for_the_running_one_then_runs(
     front_door.actuation_delay = 0.3
     states = record_states(hass, FRONT)
     unlock = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     lock = start(hass, "lock")
     await asyncio.gather(unlock, lock)
     assert states == [
@@ -249,7 +230,7 @@ async def test_unloading_stops_a_pending_command_without_requests_or_notificatio
 ) -> None:
     front_door.outcome = Outcome(status="never")
     task = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     await asyncio.sleep(0.5)  # a few polls have gone out
 
     assert await hass.config_entries.async_unload(loaded.entry_id)
@@ -278,7 +259,7 @@ async def test_stopping_home_assistant_does_not_wait_for_a_pending_command(
     front_door.outcome = Outcome(status="never")
     # A caller Home Assistant does not track (it would cancel its own tasks at the end).
     task = asyncio.get_running_loop().create_task(call(hass, "lock"))
-    await wait_for_state(hass, LockState.LOCKING)
+    await wait_for_state(hass, FRONT, LockState.LOCKING)
 
     async with asyncio.timeout(60):
         await hass.async_stop(force=True)
@@ -299,7 +280,7 @@ async def test_callers_of_the_waiting_command_share_it(
     front_door.locked = False
     front_door.actuation_delay = 0.3
     lock = start(hass, "lock")
-    await wait_for_state(hass, LockState.LOCKING)
+    await wait_for_state(hass, FRONT, LockState.LOCKING)
     unlocks = [start(hass, "unlock"), start(hass, "unlock")]
     await asyncio.gather(lock, *unlocks)
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
@@ -334,7 +315,7 @@ async def test_a_lock_seam_stops_listing_ends_its_pending_command(
 ) -> None:
     front_door.outcome = Outcome(status="never")
     task = start(hass, "unlock")
-    await wait_for_state(hass, LockState.UNLOCKING)
+    await wait_for_state(hass, FRONT, LockState.UNLOCKING)
     await asyncio.sleep(0.5)  # Seam has the command; Home Assistant polls its attempt
     assert simulator.request_count(UNLOCK) == 1
     simulator.remove_device("front_door_id")

@@ -20,7 +20,7 @@ from custom_components.seam.const import DOMAIN
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
-from tests.conftest import setup_integration
+from tests.conftest import advance, setup_integration
 from tests.simulator import SeamSimulator
 from tests.simulator.models import SimDevice
 
@@ -240,3 +240,67 @@ def test_the_simulator_turns_flags_false_as_seam_does() -> None:
     lock.reconnect_account()
     lock.online = False
     assert [lock.to_json()[flag] for flag in flags] == [False, False, False]
+
+
+async def test_a_pre_2024_lock_that_stops_reporting_locked_stays_with_its_settings(
+    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry
+) -> None:
+    """Offline, Seam's pre-2024 shape may drop `locked`, its only sign of being a lock."""
+    payload = load("august_lock_2023_get_device")["device"]
+    device = simulator.add_published(payload)
+    await setup_integration(hass, config_entry)
+    registry = er.async_get(hass)
+    lock_id = registry.async_get_entity_id("lock", DOMAIN, payload["device_id"])
+    assert lock_id is not None
+    registry.async_update_entity(lock_id, name="Back entrance")
+
+    offline = json.loads(json.dumps(payload))
+    offline["properties"]["online"] = False
+    del offline["properties"]["locked"]
+    offline["errors"] = load("ttlock_lock_2023_unmanaged_offline_account_disconnected")["device"][
+        "errors"
+    ]
+    device.published = offline
+    await advance(hass, 31)
+    assert hass.states.get(lock_id).state == STATE_UNAVAILABLE
+    # A restart while it is so: Home Assistant knows it as a lock, and keeps it.
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(lock_id).state == STATE_UNAVAILABLE
+
+    device.published = payload
+    await advance(hass, 31)
+    assert registry.async_get_entity_id("lock", DOMAIN, payload["device_id"]) == lock_id
+    state = hass.states.get(lock_id)
+    assert state.state == "locked"
+    assert state.name == "Back entrance"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"online": False}, STATE_UNAVAILABLE),  # works while online, as Seam's flags would say
+        ({"capabilities_supported": ["access_code"]}, STATE_UNAVAILABLE),  # Seam cannot drive it
+        ({}, "locked"),
+    ],
+    ids=["offline", "no-lock-capability", "as-published"],
+)
+async def test_what_a_pre_2024_lock_can_do_follows_capabilities_supported_and_online(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    change: dict[str, Any],
+    expected: str,
+) -> None:
+    payload = load("august_lock_2023_get_device")["device"]
+    if "online" in change:
+        payload["properties"]["online"] = change["online"]
+    if "capabilities_supported" in change:
+        payload["capabilities_supported"] = change["capabilities_supported"]
+    # Seam's flags, as the integration reads them from the shape without any.
+    assert Device.from_json(payload).can_be_controlled is (expected != STATE_UNAVAILABLE)
+    simulator.add_published(payload)
+    await setup_integration(hass, config_entry)
+    lock_id = er.async_get(hass).async_get_entity_id("lock", DOMAIN, payload["device_id"])
+    assert lock_id is not None
+    assert hass.states.get(lock_id).state == expected

@@ -73,30 +73,47 @@ class SeamCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 translation_placeholders={"error": str(err)},
             ) from err
         self.last_refresh_seconds = time.monotonic() - started
-        locks = {device.device_id: device for device in devices if device.is_lock}
+        known = self._known_lock_ids()
+        # Once a lock, a lock while Seam lists it: an offline device of Seam's pre-2024 shape may
+        # stop reporting `locked`, its only sign of being one.
+        locks = {
+            device.device_id: device
+            for device in devices
+            if device.is_lock or device.device_id in known
+        }
         self.locks.async_apply_read(locks, sent_at)
-        self._add_remove_locks(locks)
+        self._add_remove_locks(locks, known)
         return locks
+
+    def _known_lock_ids(self) -> set[str]:
+        """The locks of the last read; before the first, those Home Assistant has devices for."""
+        if self._lock_ids is not None:
+            return self._lock_ids
+        registry = dr.async_get(self.hass)
+        return {
+            device_id
+            for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id)
+            for domain, device_id in device.identifiers
+            if domain == DOMAIN
+        }
 
     @callback
     def async_set_push_url(self, url: str | None) -> None:
         """Webhooks deliver changes (read only as a safety net), or none do (read often)."""
         self.update_interval = SCAN_INTERVAL if url is None else PUSH_SCAN_INTERVAL
 
-    def _add_remove_locks(self, locks: dict[str, Device]) -> None:
-        """Announce locks that appeared; remove the devices of locks that left the workspace."""
+    def _add_remove_locks(self, locks: dict[str, Device], known: set[str]) -> None:
+        """Announce locks that appeared; remove the devices of locks that left the workspace.
+
+        On the first read, `known` is what Home Assistant has devices for: a lock deleted in
+        Seam while this entry was not running leaves now.
+        """
         registry = dr.async_get(self.hass)
         entry_id = self.config_entry.entry_id
-        known, self._lock_ids = self._lock_ids, set(locks)
-        if first := known is None:
+        first = self._lock_ids is None
+        self._lock_ids = set(locks)
+        if first:
             self.entity_plans = plan_entities(self.hass, entry_id, locks, first=True)
-            # First read: a lock deleted in Seam while this entry was not running leaves now.
-            known = {
-                device_id
-                for device in dr.async_entries_for_config_entry(registry, entry_id)
-                for domain, device_id in device.identifiers
-                if domain == DOMAIN
-            }
         for device_id in known - self._lock_ids:
             if device := registry.async_get_device_by_identifier((DOMAIN, device_id), entry_id):
                 LOGGER.debug("Lock %s left the Seam workspace", device_id)

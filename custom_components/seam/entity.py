@@ -107,12 +107,17 @@ class SeamEntity(CoordinatorEntity[SeamCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Available while Seam lists the device and it is online.
+        """Available while Seam lists the device, it is online and Seam reaches its account.
 
-        Device errors do not decide it: Seam's capability flags say what still works (see the
-        lock entity), and the errors become repair issues.
+        Other device errors do not decide it: Seam's capability flags say what still works
+        (see the lock entity), and the errors become repair issues.
         """
-        return self.listed and self.device.online
+        device = self.device
+        return (
+            self.listed
+            and device.online
+            and not any(error.is_connected_account_error for error in device.errors)
+        )
 
 
 class SeamDescriptionEntity(SeamEntity):

@@ -93,18 +93,25 @@ class SeamEvents:
         at = min(event.occurred_at or now, now + MAX_CLOCK_SKEW)
         match handling:
             case Handling.LOCK_STATE | Handling.ACCESS_DENIED:
-                code_name = await self._async_code_name(event, lock.device_id)
-                if handling is Handling.LOCK_STATE:
-                    lock.state.async_apply_moved(
-                        at, event.event_type == "lock.locked", self._changed_by(event, code_name)
-                    )
+                # The state first: naming a new access code takes a request to Seam.
+                code_id = event.access_code_id
+                code_name = self._code_names.known(code_id)
+                moved = handling is Handling.LOCK_STATE
+                if moved:
+                    locked = event.event_type == "lock.locked"
+                    lock.state.async_apply_moved(at, locked, self._changed_by(event, code_name))
+                if code_id is not None and code_name is None:
+                    code_name = await self._code_names.async_name(lock.device_id, code_id)
+                    if moved and code_name is not None and event.method == "keycode":
+                        lock.state.async_name_mover(at, code_name)
                 self._tell_activity(event, lock.device_id, code_name)
             case Handling.CONNECTIVITY:
                 connected = event.event_type == "device.connected"
                 lock.state.async_apply(at, online=connected)
                 if connected:
-                    # What works again is in the capability flags, which only a read carries.
-                    await self._coordinator.async_request_refresh()
+                    # What works again is in the capability flags, which only a read carries;
+                    # read in the background, so Seam's delivery is answered at once.
+                    self._locks.start_task(self._coordinator.async_request_refresh())
             case Handling.BATTERY:
                 changes: dict[str, float | str] = {}
                 if event.battery_level is not None:
@@ -127,12 +134,7 @@ class SeamEvents:
             )
         )
 
-    async def _async_code_name(self, event: SeamEvent, device_id: str) -> str | None:
-        if event.access_code_id is None:
-            return None
-        return await self._code_names.async_name(device_id, event.access_code_id)
-
-    def _changed_by(self, event: SeamEvent, code_name: str | None) -> str:
+    def _changed_by(self, event: SeamEvent, code_name: str | None) -> str | None:
         """Who or what moved the lock, as Home Assistant's lock integrations say it."""
         match event.method:
             case "keycode":
@@ -143,7 +145,7 @@ class SeamEvents:
                 return CHANGED_BY_US
             case "seamapi":
                 return "Seam API"
-        return "unknown"
+        return code_name  # Seam does not say how (its fake sends no method)
 
     def _tell_activity(self, event: SeamEvent, device_id: str, code_name: str | None) -> None:
         async_dispatcher_send(
@@ -166,6 +168,10 @@ class AccessCodeNames:
         """Read codes through `client`."""
         self._client = client
         self._names: dict[str, str] = {}
+
+    def known(self, access_code_id: str | None) -> str | None:
+        """The code's name if already known, without asking Seam."""
+        return None if access_code_id is None else self._names.get(access_code_id)
 
     async def async_name(self, device_id: str, access_code_id: str) -> str | None:
         """The code's name, or None when Seam cannot say."""

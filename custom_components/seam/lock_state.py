@@ -36,7 +36,16 @@ class LockState:
     """The device one lock shows, the command Seam is running on it, and who is told of changes."""
 
     # Thousands of locks: no per-instance dict, and listeners kept as themselves.
-    __slots__ = ("_listeners", "_read_at", "_since", "changed_by", "device", "running")
+    __slots__ = (
+        "_listeners",
+        "_named_at",
+        "_read_at",
+        "_since",
+        "_unnamed_since",
+        "changed_by",
+        "device",
+        "running",
+    )
 
     def __init__(self, device: Device, read_at: datetime) -> None:
         """Start from a device-list read whose request was sent at `read_at`."""
@@ -44,8 +53,12 @@ class LockState:
         self._read_at = read_at
         self._since: dict[str, datetime] = dict.fromkeys(STAMPED_FIELDS, read_at)
         self.running: LockAction | None = None
-        # Who or what last moved the lock (Home Assistant's `changed_by`); None: unknown.
+        # Who or what last moved the lock (Home Assistant's `changed_by`); None: unknown. It is
+        # ordered like `locked`: `_named_at` is when the move it names happened, and
+        # `_unnamed_since` bounds a move that a read showed before any event named it.
         self.changed_by: str | None = None
+        self._named_at: datetime | None = None
+        self._unnamed_since: datetime | None = None
         self._listeners: list[LockStateListener] = []
 
     @callback
@@ -69,6 +82,7 @@ class LockState:
         if sent_at < self._read_at:
             return
         self._read_at = sent_at
+        locked_since = self._since["locked"]
         kept: dict[str, Any] = {}
         for field in STAMPED_FIELDS:
             if self._since[field] > sent_at:
@@ -76,7 +90,8 @@ class LockState:
             else:
                 self._since[field] = sent_at
         if "locked" not in kept and device.locked != self.device.locked:
-            self.changed_by = None  # moved, and a read does not say by whom
+            # Moved after what was shown, and a read does not say by whom; a late event may.
+            self.changed_by, self._named_at, self._unnamed_since = None, None, locked_since
         self.device = replace(device, **kept) if kept else device
 
     @callback
@@ -89,13 +104,30 @@ class LockState:
             self._async_tell()
 
     @callback
-    def async_apply_moved(self, at: datetime, locked: bool, changed_by: str) -> None:
-        """Apply that `changed_by` locked or unlocked the lock at `at` (an older event: nothing)."""
-        if at < self._since["locked"]:
-            return
-        changed = changed_by != self.changed_by
-        self.changed_by = changed_by
-        if self._take(at, {"locked": locked}) or changed:
+    def async_apply_moved(self, at: datetime, locked: bool, changed_by: str | None) -> None:
+        """Apply that `changed_by` locked or unlocked the lock at `at`.
+
+        An older event changes nothing shown, except to name the mover of a move that a read
+        showed first (the same state, after the last state shown before that read).
+        """
+        if at >= self._since["locked"]:
+            self._unnamed_since = None
+            named = self._name(at, changed_by)
+            if self._take(at, {"locked": locked}) or named:
+                self._async_tell()
+        elif (
+            self._unnamed_since is not None
+            and at > self._unnamed_since
+            and locked is self.device.locked
+            and (self._named_at is None or at >= self._named_at)
+            and self._name(at, changed_by)
+        ):
+            self._async_tell()
+
+    @callback
+    def async_name_mover(self, at: datetime, changed_by: str) -> None:
+        """A better name (an access code's) for the mover of the move made at `at`, if shown."""
+        if self._named_at == at and self._name(at, changed_by):
             self._async_tell()
 
     @callback
@@ -103,6 +135,12 @@ class LockState:
         """Who moved the lock, as known before a restart, if it is still as it was then."""
         if self.changed_by is None and self.device.locked is locked:
             self.changed_by = changed_by
+
+    def _name(self, at: datetime, changed_by: str | None) -> bool:
+        """`changed_by` made the move at `at`; return whether the name shown changed."""
+        changed = changed_by != self.changed_by
+        self.changed_by, self._named_at = changed_by, at
+        return changed
 
     @callback
     def async_set_running(self, action: LockAction) -> None:
@@ -115,8 +153,9 @@ class LockState:
         """The command under way has ended; a confirmed one moved the lock at `at`."""
         changed = False
         if at is not None and locked is not None and at >= self._since["locked"]:
-            changed = self._take(at, {"locked": locked}) or self.changed_by != CHANGED_BY_US
-            self.changed_by = CHANGED_BY_US
+            self._unnamed_since = None
+            named = self._name(at, CHANGED_BY_US)
+            changed = self._take(at, {"locked": locked}) or named
         if self.running is not None or changed:
             self.running = None
             self._async_tell()

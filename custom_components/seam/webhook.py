@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from http import HTTPStatus
 import json
@@ -173,7 +174,12 @@ class SeamWebhooks:
         if len(self._seen) > _REMEMBERED_EVENTS:
             self._seen.popitem(last=False)
         self._push.deliveries += 1
-        await self._events.async_handle(SeamEvent.from_json(event))
+        try:
+            await self._events.async_handle(SeamEvent.from_json(event))
+        except asyncio.CancelledError:
+            # Seam gave up on this delivery and will send it again: let that one in.
+            self._seen.pop(event_id, None)
+            raise
         return web.Response(status=HTTPStatus.OK)
 
     @callback

@@ -150,9 +150,11 @@ class Device:
         return self.can_remotely_lock is True or self.can_remotely_unlock is True
 
     def problems(self) -> tuple[str, ...]:
-        """Seam's reasons, newest word first: its errors' messages, else its warnings'."""
-        entries = self.errors or self.warnings
-        return tuple(entry.message or entry.code for entry in entries)
+        """What Seam reports is wrong: its errors' messages, then its warnings' (no end stops)."""
+        said = [(e.message, e.code) for e in self.errors] + [
+            (w.message, w.code) for w in self.warnings
+        ]
+        return tuple((message or code).rstrip(" .") for message, code in said)
 
     @classmethod
     def from_json(cls, data: JSON) -> Device:
