@@ -13,7 +13,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SeamClient
-from .const import CONF_API_URL, DEFAULT_API_URL, DOMAIN
+from .const import CONF_API_URL, CONF_SEAM_WEBHOOK_ID, DEFAULT_API_URL, DOMAIN
 from .coordinator import SeamCoordinator
 from .data import PushStatus
 from .events import SeamEvents
@@ -80,7 +80,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> boo
 async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
     """The entry is deleted: delete the Seam webhook it made (unloading already tried)."""
     async_clear_repairs(hass, entry)
-    await async_delete_seam_webhook(_client(hass, entry.data), entry.data)
+    await async_delete_seam_webhook(_client(hass, entry.data), entry.data.get(CONF_SEAM_WEBHOOK_ID))
 
 
 async def async_remove_config_entry_device(

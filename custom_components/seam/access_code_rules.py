@@ -78,7 +78,7 @@ def check_can_program(device: Device) -> None:
                 translation_key="access_codes_not_possible_now",
                 translation_placeholders={
                     "name": device.name,
-                    "reason": "; ".join(device.problems()) or "-",
+                    "reason": device.reason(),
                 },
             )
 

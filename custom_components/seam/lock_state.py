@@ -111,9 +111,7 @@ class LockState:
         showed first (the same state, after the last state shown before that read).
         """
         if at >= self._since["locked"]:
-            self._unnamed_since = None
-            named = self._name(at, changed_by)
-            if self._take(at, {"locked": locked}) or named:
+            if self._move(at, locked, changed_by):
                 self._async_tell()
         elif (
             self._unnamed_since is not None
@@ -136,6 +134,12 @@ class LockState:
         if self.changed_by is None and self.device.locked is locked:
             self.changed_by = changed_by
 
+    def _move(self, at: datetime, locked: bool, changed_by: str | None) -> bool:
+        """`changed_by` moved the lock at `at`, newer than shown; return whether it shows new."""
+        self._unnamed_since = None
+        named = self._name(at, changed_by)
+        return self._take(at, {"locked": locked}) or named
+
     def _name(self, at: datetime, changed_by: str | None) -> bool:
         """`changed_by` made the move at `at`; return whether the name shown changed."""
         changed = changed_by != self.changed_by
@@ -153,9 +157,7 @@ class LockState:
         """The command under way has ended; a confirmed one moved the lock at `at`."""
         changed = False
         if at is not None and locked is not None and at >= self._since["locked"]:
-            self._unnamed_since = None
-            named = self._name(at, CHANGED_BY_US)
-            changed = self._take(at, {"locked": locked}) or named
+            changed = self._move(at, locked, CHANGED_BY_US)
         if self.running is not None or changed:
             self.running = None
             self._async_tell()

@@ -67,7 +67,7 @@ class SeamLock:
                 translation_key=f"{action}_not_possible_now",
                 translation_placeholders={
                     "name": name,
-                    "reason": "; ".join(device.problems()) or "-",
+                    "reason": device.reason(),
                 },
             )
             await async_notify_failure(

@@ -97,7 +97,9 @@ class SeamWebhooks:
         self._async_set_push_url(None)
         if webhook_id := self._entry.data.get(CONF_WEBHOOK_ID):
             webhook.async_unregister(self._hass, webhook_id)
-        await async_delete_seam_webhook(self._coordinator.client, self._entry.data)
+        await async_delete_seam_webhook(
+            self._coordinator.client, self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
+        )
 
     async def _async_url(self, webhook_id: str) -> str:
         if "cloud" in self._hass.config.components:
@@ -139,7 +141,7 @@ class SeamWebhooks:
             created = await client.create_webhook(url, ["*"])
         if not is_usable_secret(created.secret):
             # Unusable, so nobody should be sent deliveries that would all be refused.
-            await async_delete_seam_webhook(client, {CONF_SEAM_WEBHOOK_ID: created.webhook_id})
+            await async_delete_seam_webhook(client, created.webhook_id)
             raise SeamError(
                 "Seam created the webhook without a signing secret that can verify deliveries"
             )
@@ -194,9 +196,9 @@ class SeamWebhooks:
         )
 
 
-async def async_delete_seam_webhook(client: SeamClient, data: Any) -> None:
-    """Delete the Seam webhook an entry made, if any; a failure is logged, not raised."""
-    if not (seam_webhook_id := data.get(CONF_SEAM_WEBHOOK_ID)):
+async def async_delete_seam_webhook(client: SeamClient, seam_webhook_id: str | None) -> None:
+    """Delete a Seam webhook, if there is one; a failure is logged, not raised."""
+    if not seam_webhook_id:
         return
     try:
         await client.delete_webhook(seam_webhook_id)

@@ -149,12 +149,12 @@ class Device:
         """Seam says it can lock or unlock the device right now."""
         return self.can_remotely_lock is True or self.can_remotely_unlock is True
 
-    def problems(self) -> tuple[str, ...]:
-        """What Seam reports is wrong: its errors' messages, then its warnings' (no end stops)."""
+    def reason(self) -> str:
+        """Why something does not work, in Seam's words: its errors, then its warnings ("-")."""
         said = [(e.message, e.code) for e in self.errors] + [
             (w.message, w.code) for w in self.warnings
         ]
-        return tuple((message or code).rstrip(" .") for message, code in said)
+        return "; ".join((message or code).rstrip(" .") for message, code in said) or "-"
 
     @classmethod
     def from_json(cls, data: JSON) -> Device:
