@@ -1,4 +1,10 @@
-"""Actions on Seam locks: give a guest a door code, change it, take it back, list the codes."""
+"""Actions on Seam locks: give a guest a door code, change it, take it back, list the codes.
+
+Door codes open the house: these actions are for administrators. A call by any other user
+raises `Unauthorized` before anything is sent to Seam (Home Assistant's own `admin_only`
+check); automations and scripts started by Home Assistant itself have no user and may call them.
+Locking and unlocking stay open to every user allowed to control the lock.
+"""
 
 from __future__ import annotations
 
@@ -118,6 +124,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             DOMAIN,
             action,
             entity_domain=Platform.LOCK,
+            admin_only=True,
             schema=schema,
             func=func,
             supports_response=supports_response,
