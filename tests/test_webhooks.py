@@ -243,18 +243,6 @@ async def test_without_a_reachable_url_it_says_so_once_and_polls(
     assert caplog.text.count("no URL that Seam can reach") == 1
 
 
-async def test_unload_and_removal_delete_the_seam_webhook(
-    hass: HomeAssistant, pushed: MockConfigEntry, simulator: SeamSimulator
-) -> None:
-    assert await hass.config_entries.async_unload(pushed.entry_id)
-    assert simulator.webhooks.by_id == {}
-    assert await hass.config_entries.async_setup(pushed.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert len(simulator.webhooks.by_id) == 1
-    assert await hass.config_entries.async_remove(pushed.entry_id)
-    assert simulator.webhooks.by_id == {}
-
-
 async def test_restarts_never_pile_up_webhooks(
     hass: HomeAssistant,
     simulator: SeamSimulator,

@@ -21,7 +21,7 @@ from .locks import SeamLocks
 from .repairs import async_clear_repairs, async_update_repairs
 from .runtime import SeamConfigEntry, SeamData
 from .services import async_setup_services
-from .webhook import SeamWebhooks, async_delete_seam_webhook
+from .webhook import SeamWebhooks, async_delete_cloudhook, async_delete_seam_webhook
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -78,9 +78,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> boo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
-    """The entry is deleted: delete the Seam webhook it made (unloading already tried)."""
+    """The entry is deleted: delete the Seam webhook it made and its cloudhook, once each."""
     async_clear_repairs(hass, entry)
     await async_delete_seam_webhook(_client(hass, entry.data), entry.data.get(CONF_SEAM_WEBHOOK_ID))
+    await async_delete_cloudhook(hass, entry)
 
 
 async def async_remove_config_entry_device(

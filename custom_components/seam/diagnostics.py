@@ -11,13 +11,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .api import Device
-from .const import CONF_WEBHOOK_SECRET, DOMAIN
+from .const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_SECRET, DOMAIN
 from .runtime import SeamConfigEntry
 
 TO_REDACT = {
     CONF_API_KEY,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
+    CONF_CLOUDHOOK_URL,
     "serial_number",
     "image_url",
     "nickname",

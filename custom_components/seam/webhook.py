@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from http import HTTPStatus
 import json
 from typing import Any
@@ -14,30 +13,38 @@ from aiohttp.hdrs import METH_POST
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 
 from .api import (
+    ReplayCache,
     SeamClient,
     SeamError,
     SeamEvent,
     SeamInvalidInputError,
+    SeamNotFoundError,
     SeamWebhookSignatureError,
     Webhook,
     is_usable_secret,
     verify_webhook,
 )
-from .const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
+from .const import CONF_CLOUDHOOK_URL, CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
 from .coordinator import SeamCoordinator
 from .data import PushStatus
 from .events import WEBHOOK_EVENT_TYPES, SeamEvents
+from .refusal_log import RefusalLog
 
-# Seam retries deliveries for about a day; ids of the most recent ones are enough to drop replays.
-_REMEMBERED_EVENTS = 2048
+# Deliveries taken in one signature window (5 minutes) that are remembered to drop replays. A
+# home sends a few an hour; 10,000 in five minutes is far beyond any workspace (about 1 MB).
+REMEMBERED_DELIVERIES = 10_000
 
 
 class SeamWebhooks:
-    """The Home Assistant webhook of one entry and the Seam webhook that calls it."""
+    """The Home Assistant webhook of one entry and the Seam webhook that calls it.
+
+    Push or poll follows where Seam can reach Home Assistant: when Home Assistant Cloud
+    connects or disconnects, the entry switches without a reload.
+    """
 
     def __init__(
         self,
@@ -53,64 +60,113 @@ class SeamWebhooks:
         self._coordinator = coordinator
         self._events = events
         self._push = push
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.seen = ReplayCache(REMEMBERED_DELIVERIES)
+        self._refusals = RefusalLog(hass)
+        self._connecting = asyncio.Lock()
+        self._registered = False
+        self._said_no_url = False
+        self._unsub_cloud: CALLBACK_TYPE | None = None
 
     async def async_start(self) -> None:
-        """Register both webhooks; without a reachable URL, say so once and keep polling."""
-        webhook_id = self._entry.data.get(CONF_WEBHOOK_ID)
-        if not webhook_id:
-            webhook_id = webhook.async_generate_id()
-            self._update_entry(**{CONF_WEBHOOK_ID: webhook_id})
-        try:
-            url = await self._async_url(webhook_id)
-        except NoURLAvailableError:
-            LOGGER.warning(
-                "Home Assistant has no URL that Seam can reach (no Home Assistant Cloud, no "
-                "external URL): Seam locks are polled every 30 s instead of pushed"
+        """Push if Seam can reach Home Assistant, else poll; follow Home Assistant Cloud."""
+        if not self._entry.data.get(CONF_WEBHOOK_ID):
+            self._update_entry(**{CONF_WEBHOOK_ID: webhook.async_generate_id()})
+        if "cloud" in self._hass.config.components:
+            from homeassistant.components import cloud  # noqa: PLC0415
+
+            self._unsub_cloud = cloud.async_listen_connection_change(
+                self._hass, self._async_cloud_changed
             )
-            return
-        webhook.async_register(
-            self._hass,
-            DOMAIN,
-            f"Seam {self._entry.title}",
-            webhook_id,
-            self._async_handle,
-            allowed_methods=[METH_POST],
+        await self._async_connect()
+
+    @callback
+    def _async_cloud_changed(self, state: Any) -> None:
+        """Home Assistant Cloud connected or disconnected: look again where Seam can push."""
+        LOGGER.debug("Home Assistant Cloud is now %s", state)
+        self._entry.async_create_background_task(
+            self._hass, self._async_connect(), "seam_webhooks_cloud"
         )
-        try:
-            seam_webhook = await self._async_ensure_seam_webhook(url)
-        except SeamError as err:
-            LOGGER.warning("Could not set up Seam's webhook, polling instead: %s", err)
-            webhook.async_unregister(self._hass, webhook_id)
-            return
-        self._update_entry(
-            **{
-                CONF_SEAM_WEBHOOK_ID: seam_webhook.webhook_id,
-                CONF_WEBHOOK_SECRET: seam_webhook.secret,
-            }
-        )
-        self._async_set_push_url(url)
-        LOGGER.debug("Seam pushes to %s", url)
+
+    async def _async_connect(self) -> None:
+        """Push to the URL Seam can reach now, or poll without one (said once per switch)."""
+        async with self._connecting:
+            webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
+            try:
+                url, cloudhook = await self._async_url(webhook_id)
+            except NoURLAvailableError:
+                if not self._said_no_url:
+                    self._said_no_url = True
+                    LOGGER.warning(
+                        "Home Assistant has no URL that Seam can reach (no Home Assistant "
+                        "Cloud, no external URL): Seam locks are polled every 30 s instead "
+                        "of pushed"
+                    )
+                self._async_set_push_url(None)
+                return
+            if url == self._push.url:
+                return
+            self._said_no_url = False
+            if not self._registered:
+                webhook.async_register(
+                    self._hass,
+                    DOMAIN,
+                    f"Seam {self._entry.title}",
+                    webhook_id,
+                    self._async_handle,
+                    allowed_methods=[METH_POST],
+                )
+                self._registered = True
+            try:
+                seam_webhook = await self._async_ensure_seam_webhook(url)
+            except SeamError as err:
+                LOGGER.warning("Could not set up Seam's webhook, polling instead: %s", err)
+                self._async_set_push_url(None)
+                return
+            self._update_entry(
+                **{
+                    CONF_SEAM_WEBHOOK_ID: seam_webhook.webhook_id,
+                    CONF_WEBHOOK_SECRET: seam_webhook.secret,
+                    CONF_CLOUDHOOK_URL: url if cloudhook else None,
+                }
+            )
+            self._async_set_push_url(url)
+            LOGGER.debug("Seam pushes to %s", url)
 
     async def async_stop(self) -> None:
-        """Unregister the Home Assistant webhook and delete the Seam one (entry unloaded)."""
-        self._async_set_push_url(None)
-        if webhook_id := self._entry.data.get(CONF_WEBHOOK_ID):
-            webhook.async_unregister(self._hass, webhook_id)
-        await async_delete_seam_webhook(
-            self._coordinator.client, self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
-        )
+        """The entry unloads: stop receiving. Seam's webhook stays, unless the entry is disabled.
 
-    async def _async_url(self, webhook_id: str) -> str:
+        A reload takes the same Seam webhook again; a removal deletes it once
+        (`async_remove_entry`); a disabled entry should not be sent anything meanwhile.
+        """
+        if self._unsub_cloud is not None:
+            self._unsub_cloud()
+            self._unsub_cloud = None
+        self._async_set_push_url(None)
+        self._refusals.async_stop()
+        if self._registered:
+            webhook.async_unregister(self._hass, self._entry.data[CONF_WEBHOOK_ID])
+            self._registered = False
+        if self._entry.disabled_by is not None:
+            await async_delete_seam_webhook(
+                self._coordinator.client, self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
+            )
+            self._update_entry(**{CONF_SEAM_WEBHOOK_ID: None, CONF_WEBHOOK_SECRET: None})
+
+    async def _async_url(self, webhook_id: str) -> tuple[str, bool]:
+        """Where Seam can push, and whether that is a Home Assistant Cloud cloudhook."""
         if "cloud" in self._hass.config.components:
             # Imported only when loaded: its requirements exist only where cloud runs.
             from homeassistant.components import cloud  # noqa: PLC0415
 
             if cloud.async_active_subscription(self._hass) and cloud.async_is_connected(self._hass):
-                return await cloud.async_get_or_create_cloudhook(self._hass, webhook_id)
-        return webhook.async_generate_url(
+                try:
+                    return await cloud.async_get_or_create_cloudhook(self._hass, webhook_id), True
+                except (cloud.CloudNotAvailable, cloud.CloudNotConnected) as err:
+                    LOGGER.debug("No cloudhook from Home Assistant Cloud: %r", err)
+        url = webhook.async_generate_url(
             self._hass, webhook_id, allow_internal=False, allow_ip=True
         )
+        return url, False
 
     async def _async_ensure_seam_webhook(self, url: str) -> Webhook:
         """Reuse this entry's Seam webhook when it still points here; remove leftovers."""
@@ -154,11 +210,13 @@ class SeamWebhooks:
         body = await request.read()
         try:
             # An empty secret would make an empty-key signature valid: refuse outright.
-            verify_webhook(self._entry.data.get(CONF_WEBHOOK_SECRET) or "", request.headers, body)
+            sent_at = verify_webhook(
+                self._entry.data.get(CONF_WEBHOOK_SECRET) or "", request.headers, body
+            )
             event: Any = json.loads(body)
         except (SeamWebhookSignatureError, ValueError) as err:
             self._push.rejected += 1
-            LOGGER.warning("Refused a Seam webhook delivery: %s", err)
+            self._refusals.refused(str(err))
             return web.Response(status=HTTPStatus.UNAUTHORIZED)
         if isinstance(event, dict) and isinstance(event.get("event"), dict):
             event = event["event"]
@@ -170,17 +228,19 @@ class SeamWebhooks:
             or request.headers.get("svix-id")
             or request.headers.get("webhook-id")
         )
-        if event_id in self._seen:
+        if event_id in self.seen:
             return web.Response(status=HTTPStatus.OK)
-        self._seen[event_id] = None
-        if len(self._seen) > _REMEMBERED_EVENTS:
-            self._seen.popitem(last=False)
+        if not self.seen.add(event_id, sent_at):
+            # More deliveries in five minutes than any workspace sends: Seam sends it again later.
+            self._push.rejected += 1
+            self._refusals.refused("too many deliveries in five minutes")
+            return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
         self._push.deliveries += 1
         try:
             await self._events.async_handle(SeamEvent.from_json(event))
         except asyncio.CancelledError:
             # Seam gave up on this delivery and will send it again: let that one in.
-            self._seen.pop(event_id, None)
+            self.seen.discard(event_id)
             raise
         return web.Response(status=HTTPStatus.OK)
 
@@ -197,10 +257,24 @@ class SeamWebhooks:
 
 
 async def async_delete_seam_webhook(client: SeamClient, seam_webhook_id: str | None) -> None:
-    """Delete a Seam webhook, if there is one; a failure is logged, not raised."""
+    """Delete a Seam webhook, if there is one; one already gone is fine, a failure is logged."""
     if not seam_webhook_id:
         return
     try:
         await client.delete_webhook(seam_webhook_id)
+    except SeamNotFoundError:
+        LOGGER.debug("Seam webhook %s was already deleted", seam_webhook_id)
     except SeamError as err:
         LOGGER.warning("Could not delete Seam webhook %s: %s", seam_webhook_id, err)
+
+
+async def async_delete_cloudhook(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
+    """Delete the Home Assistant Cloud cloudhook the entry was pushed through, if any."""
+    if not entry.data.get(CONF_CLOUDHOOK_URL) or "cloud" not in hass.config.components:
+        return
+    from homeassistant.components import cloud  # noqa: PLC0415
+
+    try:
+        await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+    except (cloud.CloudNotAvailable, ValueError) as err:
+        LOGGER.debug("Could not delete the cloudhook: %r", err)

@@ -33,11 +33,19 @@ from .models import (
     Workspace,
 )
 from .transport import DEFAULT_BASE_URL
-from .webhooks import SeamWebhookSignatureError, is_usable_secret, sign_webhook, verify_webhook
+from .webhooks import (
+    SIGNATURE_TOLERANCE,
+    ReplayCache,
+    SeamWebhookSignatureError,
+    is_usable_secret,
+    sign_webhook,
+    verify_webhook,
+)
 
 __all__ = [
     "ACTION_ATTEMPT_TIMEOUT",
     "DEFAULT_BASE_URL",
+    "SIGNATURE_TOLERANCE",
     "AccessCode",
     "AccessCodeStatus",
     "ActionAttempt",
@@ -46,6 +54,7 @@ __all__ = [
     "Device",
     "DeviceError",
     "DeviceWarning",
+    "ReplayCache",
     "SeamActionAttemptFailedError",
     "SeamActionAttemptTimeoutError",
     "SeamApiError",

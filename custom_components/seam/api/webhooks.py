@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 import hashlib
+import heapq
 import hmac
 import time
 
@@ -59,8 +60,12 @@ def verify_webhook(
     *,
     now: float | None = None,
     tolerance: float = SIGNATURE_TOLERANCE,
-) -> None:
-    """Raise `SeamWebhookSignatureError` unless the delivery is signed with `secret` and fresh."""
+) -> int:
+    """The delivery's signed send time (Unix seconds), if it is signed with `secret` and fresh.
+
+    Otherwise `SeamWebhookSignatureError`. The same delivery verifies again until `tolerance`
+    after its send time: a replay cache needs to remember it until then, and no longer.
+    """
     if not secret:
         raise SeamWebhookSignatureError("No secret to verify with")
     message_id = headers.get("svix-id") or headers.get("webhook-id")
@@ -82,3 +87,52 @@ def verify_webhook(
         if candidate.startswith("v1,")
     ):
         raise SeamWebhookSignatureError("No valid signature")
+    return sent_at
+
+
+class ReplayCache:
+    """Ids of the deliveries taken, each kept until its signature expires, and no longer.
+
+    Past that moment a replay of the delivery fails the timestamp check, so forgetting it then
+    is safe; before it, forgetting it would let a replay in. The cache therefore never evicts
+    early: at `capacity` ids it is full, and a new delivery is turned away (to be sent again)
+    rather than one being forgotten. Only deliveries signed with the secret get in, so only
+    Seam can fill it.
+    """
+
+    def __init__(self, capacity: int, tolerance: float = SIGNATURE_TOLERANCE) -> None:
+        """Remember at most `capacity` ids; each for `tolerance` after its send time."""
+        self.capacity = capacity
+        self._tolerance = tolerance
+        self._expiry: dict[str, float] = {}
+        self._heap: list[tuple[float, str]] = []
+
+    def __len__(self) -> int:
+        """Ids remembered now (expired ones are dropped on the next `add`)."""
+        return len(self._expiry)
+
+    def __contains__(self, key: object) -> bool:
+        """The delivery `key` was taken and its signature has not expired."""
+        return key in self._expiry
+
+    def add(self, key: str, sent_at: float, *, now: float | None = None) -> bool:
+        """Remember `key` until `sent_at + tolerance`; False if full (nothing remembered)."""
+        self._expire(time.time() if now is None else now)
+        if len(self._heap) >= self.capacity:
+            return False
+        expires = sent_at + self._tolerance
+        self._expiry[key] = expires
+        heapq.heappush(self._heap, (expires, key))
+        return True
+
+    def discard(self, key: str) -> None:
+        """Forget `key` now (its delivery was not applied and will come again)."""
+        self._expiry.pop(key, None)
+
+    def _expire(self, now: float) -> None:
+        heap = self._heap
+        while heap and heap[0][0] < now:
+            expires, key = heapq.heappop(heap)
+            # A key discarded and taken again has a newer entry: keep that one.
+            if self._expiry.get(key) == expires:
+                del self._expiry[key]
