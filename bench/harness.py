@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sized
+import logging
 from pathlib import Path
 import threading
 import time
@@ -115,3 +117,54 @@ def where(frame: tracemalloc.Frame) -> str:
             relative = parts[index + 1 :] if anchor == "site-packages" else parts[index:]
             return f"{'/'.join(relative)}:{frame.lineno}"
     return f"{path.name}:{frame.lineno}"
+
+
+class LogCount(logging.Handler):
+    """Counts the records that reach it (WARNING and up by default), by logger.
+
+    Keeps the text of the first few different ones.
+    """
+
+    def __init__(self, level: int = logging.WARNING, keep: int = 5) -> None:
+        """Count records at `level` and up; keep the first `keep` different texts."""
+        super().__init__(level)
+        self.by_logger: Counter[str] = Counter()
+        self.examples: list[str] = []
+        self._keep = keep
+
+    @property
+    def total(self) -> int:
+        """Records counted."""
+        return self.by_logger.total()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Count `record`; keep its text if it is among the first few different ones."""
+        self.by_logger[record.name] += 1
+        text = f"{record.levelname} {record.name}: {record.getMessage()}"
+        if len(self.examples) < self._keep and text not in self.examples:
+            self.examples.append(text)
+
+
+def sized_attributes(thing: object, depth: int = 1) -> dict[str, int]:
+    """The length of every container `thing` holds, by attribute name, whatever it is named.
+
+    Objects it holds whose class comes from its own module are looked into `depth` levels down
+    (`_replays._ids`): a helper class of the receiver counts, the collaborators it was handed
+    (coordinator, events) do not.
+    """
+    module = type(thing).__module__
+    names = list(vars(thing)) if hasattr(thing, "__dict__") else []
+    for cls in type(thing).__mro__:
+        slots = getattr(cls, "__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    sizes: dict[str, int] = {}
+    for name in dict.fromkeys(names):
+        value = getattr(thing, name, None)
+        if isinstance(value, str | bytes) or value is None:
+            continue
+        if isinstance(value, Sized):
+            sizes[name] = len(value)
+        elif depth > 0 and type(value).__module__ == module:
+            for inner, size in sized_attributes(value, depth - 1).items():
+                sizes[f"{name}.{inner}"] = size
+    return sizes

@@ -26,6 +26,8 @@ POLLS_FOR_8_S = 12
 REFRESH_CPU_TARGET = 0.5
 MEMORY_TARGET = 50 * 1024
 ENTITY_CAP = 10_000
+FLOOD_LOG_PER_MINUTE = 2
+FLOOD_MEMORY_TARGET = 1024 * 1024
 
 type Run = dict[str, Any]
 
@@ -155,6 +157,16 @@ def _gap(run: Run, actuation: str) -> str:
     if (gap := _confirming_gap(run, actuation)) is None:
         return ""
     return f" (gap before the confirming poll: {gap[1] - gap[0]:.2f} s)"
+
+
+def _answers(statuses: dict[str, int]) -> str:
+    """HTTP answers as `401: 1,000`, most common first."""
+    ordered = sorted(statuses.items(), key=lambda item: -item[1])
+    return ", ".join(f"{status}: {count:,}" for status, count in ordered) or "-"
+
+
+def _cache(size: int | None) -> str:
+    return "?" if size is None else f"{size:,}"
 
 
 class Report:
@@ -509,6 +521,186 @@ class Report:
             f"| {max(seconds) * 1000:.2f} ms | {push['refused']} | {push['seam_requests']} |",
         ]
 
+    # Flood
+
+    def flood(self) -> list[str]:
+        """The flood tables (forged and replayed deliveries, real ones among them), verdicts."""
+        flood = self.results.get("flood")
+        if not flood:
+            return []
+        passes: dict[str, Run] = flood["passes"]
+        timed, traced = passes["timed"], passes["traced"]
+        lines = [
+            "## 2b. Flood: forged and replayed deliveries",
+            "",
+            f"A process of its own posts {flood['forged']:,} forged deliveries (half with a "
+            "random signature, half signed with another secret; each with its own ids and a "
+            "lock event that would move the lock if believed) and "
+            f"{flood['replayed']:,} replays ({flood['distinct_replayed']} valid deliveries "
+            "captured as Seam sent them, re-posted byte for byte with the same headers; most "
+            "are one lock move), shuffled, with at most "
+            f"{flood['concurrency']} in flight, straight to Home Assistant's webhook URL on "
+            "127.0.0.1. While it runs, the simulator emits real `lock.locked` / "
+            "`lock.unlocked` events, timed to the state as in section 2 (the sender holds back "
+            "when they fall behind; wall time includes that). Two passes: one with allocations "
+            "traced (memory kept), then one timed (tracing slowed Home Assistant "
+            f"{timed['per_second'] / traced['per_second']:.1f}x here). HA CPU = Home "
+            "Assistant's thread, where the receiver runs; busy = its CPU time / wall time from the "
+            "first delivery to the last answer.",
+            "",
+            "| Pass | Deliveries | Wall | Deliveries / s | HA CPU / delivery | HA busy | Forged "
+            "answered | Replays answered | Real deliveries in the flood | Median | p95 | Max "
+            "| Sender held back |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, label in (("timed", "timed"), ("traced", "traced (latency not its own)")):
+            run = passes[name]
+            seconds = run["seconds"]
+            lines.append(
+                f"| {label} | {run['requests']:,} | {fmt_s(run['wall'])} "
+                f"| {run['per_second']:,.0f} | {run['cpu_per_request'] * 1e6:.0f} µs "
+                f"| {run['ha_busy']:.0%} "
+                f"| {_answers(run['answers'].get('forged', {}))} "
+                f"| {_answers(run['answers'].get('replayed', {}))} | {len(seconds)} "
+                f"| {median(seconds) * 1000:.2f} ms | {percentile(seconds, 0.95) * 1000:.2f} ms "
+                f"| {max(seconds, default=math.nan) * 1000:.2f} ms | {fmt_s(run['sender_held'])} |"
+            )
+        lines += [
+            "",
+            "What Home Assistant did with them: each valid event should count once in the "
+            "push diagnostics, tell one activity and move the lock once; the replay cache is "
+            "the receiver's memory of delivery ids. RSS growth only where nothing is traced "
+            "(tracing's own memory would count).",
+            "",
+            "| Pass | Valid events | Counted | Activities | Lock moves (expected) | Refusals "
+            "counted | Replay cache before → after | Memory kept (tracemalloc) | Of which the "
+            "integration's own code | RSS growth |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name in ("timed", "traced"):
+            run = passes[name]
+            kept = fmt_kb(run["kept"]) if "kept" in run else "-"
+            ours = fmt_kb(run["integration_kept"]) if "integration_kept" in run else "-"
+            lines.append(
+                f"| {name} | {run['distinct_events']} | {run['counted_deliveries']} "
+                f"| {run['activities']} | {run['state_changes']} "
+                f"({run['expected_state_changes']}) | {run['counted_rejected']:,} "
+                f"| {_cache(run['replay_cache_before'])} → {_cache(run['replay_cache_after'])} "
+                f"| {kept} | {ours} | {'-' if run['traced'] else fmt_kb(run['rss_growth'])} |"
+            )
+        log = flood["log"]
+        by_logger = ", ".join(f"`{name}` {count:,}" for name, count in log["by_logger"].items())
+        lines += [
+            "",
+            f"Log lines at WARNING and up during the flood ({fmt_s(flood['span'])}, both "
+            f"passes): {log['receiver']:,} from the receiver (`custom_components.seam`), "
+            f"{log['all']:,} from every logger ({by_logger or 'none'}); "
+            f"{log['receiver_until_unload']:,} more from the receiver until the entry was "
+            "unloaded.",
+        ]
+        if log["examples"]:
+            lines += ["", "Different lines among them:", ""]
+            lines += [f"- `{example}`" for example in log["examples"]]
+        if traced.get("top"):
+            top = "; ".join(f"`{item['where']}` {fmt_kb(item['bytes'])}" for item in traced["top"])
+            lines += ["", f"Largest holders of the memory kept (traced pass): {top}."]
+        self._flood_verdicts(flood, timed, traced)
+        return lines
+
+    def _flood_verdicts(self, flood: Run, timed: Run, traced: Run) -> None:
+        seconds = timed["seconds"]
+        p50, p95 = median(seconds), percentile(seconds, 0.95)
+        size = f"{flood['forged'] + flood['replayed']:,}"
+        self.verdicts.append(
+            Verdict(
+                f"Push ≤ 50 ms (p95) during a flood of {size} forged and replayed deliveries",
+                f"median {fmt_s(p50)}, p95 {fmt_s(p95)} ({len(seconds)} deliveries)",
+                p95 <= PUSH_TARGET,
+                ""
+                if p95 <= PUSH_TARGET
+                else f"During the flood, p95 is {fmt_s(p95 - PUSH_TARGET)} over 50 ms: a real "
+                f"delivery queues behind up to {flood['concurrency']} bad ones on Home "
+                f"Assistant's one event loop ({timed['cpu_per_request'] * 1e6:.0f} µs of CPU "
+                "each).",
+            )
+        )
+        log = flood["log"]
+        refused = timed["counted_rejected"] + traced["counted_rejected"]
+        allowed = FLOOD_LOG_PER_MINUTE * max(1, math.ceil(flood["span"] / 60))
+        held = log["receiver"] <= allowed
+        self.verdicts.append(
+            Verdict(
+                "Receiver logs ≤ 2 lines per minute of flood",
+                f"{log['receiver']:,} line(s) in {fmt_s(flood['span'])} (≤ {allowed})",
+                held,
+                ""
+                if held
+                else f"The receiver wrote {log['receiver']:,} log lines during "
+                f"{fmt_s(flood['span'])} of flood, {log['receiver'] - allowed:,} over: "
+                f"{log['receiver'] / max(refused, 1):.2f} per refused delivery, so whoever "
+                "finds the webhook URL can fill the log and bury other messages.",
+            )
+        )
+        if "kept" in traced:
+            kept = traced["kept"]
+            held = kept <= FLOOD_MEMORY_TARGET
+            self.verdicts.append(
+                Verdict(
+                    f"Python memory kept after a flood of {size} ≤ 1 MB (tracemalloc)",
+                    f"{fmt_kb(kept)}, replay cache {_cache(traced['replay_cache_after'])} ids",
+                    held,
+                    ""
+                    if held
+                    else f"{fmt_kb(kept - FLOOD_MEMORY_TARGET)} over after {size} deliveries; "
+                    "the integration's own code keeps "
+                    f"{fmt_kb(traced.get('integration_kept', math.nan))}.",
+                )
+            )
+        else:
+            self.verdicts.append(Verdict("Memory kept after a flood ≤ 1 MB", "-", None))
+        runs = (timed, traced)
+        forged = sum(run["answers"].get("forged", {}).get("401", 0) for run in runs)
+        sent = sum(sum(run["answers"].get("forged", {}).values()) for run in runs)
+        self.verdicts.append(
+            Verdict(
+                "Forged deliveries all refused (401)",
+                f"{forged:,} of {sent:,}",
+                forged == sent,
+                ""
+                if forged == sent
+                else f"{sent - forged:,} forged deliveries were not answered 401: "
+                f"{'; '.join(_answers(run['answers'].get('forged', {})) for run in runs)}.",
+            )
+        )
+        replays = sum(sum(run["answers"].get("replayed", {}).values()) for run in runs)
+        answered = sum(run["answers"].get("replayed", {}).get("200", 0) for run in runs)
+        valid = sum(run["distinct_events"] for run in runs)
+        once = all(
+            run["counted_deliveries"] == run["activities"] == run["distinct_events"]
+            and run["state_changes"] == run["expected_state_changes"]
+            for run in runs
+        )
+        held = once and answered == replays
+        self.verdicts.append(
+            Verdict(
+                "Replays never re-applied (answered 200)",
+                f"{answered:,} of {replays:,} answered 200; {valid} valid events applied "
+                + ("once each" if once else "**more or less than once**"),
+                held,
+                ""
+                if held
+                else "Replays: "
+                + "; ".join(
+                    f"{name}: answered {_answers(run['answers'].get('replayed', {}))}, "
+                    f"{run['distinct_events']} valid events counted {run['counted_deliveries']}"
+                    f" times with {run['activities']} activities and {run['state_changes']} "
+                    f"lock moves ({run['expected_state_changes']} expected)"
+                    for name, run in (("timed", timed), ("traced", traced))
+                )
+                + ".",
+            )
+        )
+
     # Budget
 
     def budget(self) -> list[str]:
@@ -691,6 +883,8 @@ class Report:
             *self.spread(),
             "",
             *self.push(),
+            "",
+            *self.flood(),
             "",
             *self.scale(),
             "",
