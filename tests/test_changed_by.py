@@ -261,7 +261,7 @@ async def test_the_state_shows_before_seam_names_the_code_and_a_cancelled_delive
     # Home Assistant's server cancels its handler once it sees the connection close.
     receiver = pushed.runtime_data.webhooks
     for _ in range(500):
-        if "e_keypad" not in receiver._seen:  # the cancellation has landed
+        if "e_keypad" not in receiver.seen:  # the cancellation has landed
             break
         await asyncio.sleep(0.01)
 

@@ -3,6 +3,10 @@
 Like a lock command, a failure reaches the user twice: as the action's translated error and
 as a persistent notification naming the lock and the code, which a later success for the same
 code on that lock dismisses. Input Seam would refuse is refused before anything is sent.
+
+A PIN is a key to the house: only the responses of the create and list actions give it. Every
+message names a code by its name (or, without one, by "…" and its last digit), and Seam's own
+words, which may quote the PIN, show it masked.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .api import (
     SeamError,
     SeamNotFoundError,
     SeamUnauthorizedError,
+    masked_code,
 )
 from .const import DOMAIN
 from .coordinator import SeamCoordinator
@@ -47,6 +52,13 @@ class AccessCodeAction(StrEnum):
 def notification_id(device_id: str, code_name: str) -> str:
     """One notification per lock and code name: a new failure replaces the last one."""
     return f"{DOMAIN}_access_code_{device_id}_{slugify(code_name)}"
+
+
+def code_label(access_code: AccessCode) -> str:
+    """How messages name an access code: its name, else its masked PIN, else its id."""
+    if access_code.name.strip():
+        return access_code.name
+    return masked_code(access_code.code) if access_code.code else access_code.access_code_id
 
 
 def _local(value: datetime | None) -> str | None:
@@ -125,13 +137,14 @@ class LockAccessCodes:
         if code is not None:
             check_code(self._device, code)
         target, codes = await self._async_find(access_code_id, name)
+        label = code_label(target)
         if code is not None and (
             clash := next(
                 (c for c in codes if c.code == code and c.access_code_id != target.access_code_id),
                 None,
             )
         ):
-            raise self._duplicate(target.name, code, clash)
+            raise self._duplicate(label, clash)
         if starts_at is not None or ends_at is not None:
             new_start = starts_at is not None
             starts_at = starts_at or target.starts_at
@@ -151,18 +164,23 @@ class LockAccessCodes:
             )
             await self._async_wait(attempt)
         except SeamError as err:
-            raise await self._async_failed(err, AccessCodeAction.UPDATE, target.name, code) from err
-        self._async_dismiss(target.name)
+            raise await self._async_failed(
+                err, AccessCodeAction.UPDATE, label, code, target.code
+            ) from err
+        self._async_dismiss(label)
 
     async def async_delete(self, access_code_id: str | None, name: str | None) -> None:
         """Delete the code with this id or name and wait until Seam has removed it."""
         self._check_identified(access_code_id, name)
         target, _ = await self._async_find(access_code_id, name)
+        label = code_label(target)
         try:
             await self._async_wait(await self._client.delete_access_code(target.access_code_id))
         except SeamError as err:
-            raise await self._async_failed(err, AccessCodeAction.DELETE, target.name, None) from err
-        self._async_dismiss(target.name)
+            raise await self._async_failed(
+                err, AccessCodeAction.DELETE, label, None, target.code
+            ) from err
+        self._async_dismiss(label)
 
     def _check_identified(self, access_code_id: str | None, name: str | None) -> None:
         if (access_code_id is None) == (name is None):
@@ -180,7 +198,7 @@ class LockAccessCodes:
         assert name is not None
         found = [c for c in codes if c.name.strip().casefold() == name.strip().casefold()]
         if not found:
-            known = ", ".join(sorted(c.name for c in codes)) or "-"
+            known = ", ".join(sorted(code_label(c) for c in codes)) or "-"
             raise self._invalid("access_code_unknown_name", access_code=name, known=known)
         if len(found) > 1:
             ids = ", ".join(c.access_code_id for c in found)
@@ -194,9 +212,21 @@ class LockAccessCodes:
             )
 
     async def _async_failed(
-        self, err: SeamError, action: AccessCodeAction, code_name: str, code: str | None
+        self,
+        err: SeamError,
+        action: AccessCodeAction,
+        code_name: str,
+        code: str | None,
+        current_code: str | None = None,
     ) -> HomeAssistantError:
-        """Translate Seam's failure, tell the user in a notification, return what to raise."""
+        """Translate Seam's failure, tell the user in a notification, return what to raise.
+
+        `code` is the PIN sent, `current_code` the one the code had: Seam's words may quote
+        either, so `err` names them masked from here on (its text also reaches logs as the
+        cause of the raised error).
+        """
+        err.hide_code(code)
+        err.hide_code(current_code)
         error: HomeAssistantError
         if isinstance(err, SeamConflictError) and err.error_type == "duplicate_access_code":
             error = await self._async_duplicate_answer(code_name, code, err)
@@ -233,15 +263,14 @@ class LockAccessCodes:
                 message=err.message,
                 request_id=err.request_id or "-",
             )
-        return self._duplicate(code_name, code or "-", clash)
+        return self._duplicate(code_name, clash)
 
-    def _duplicate(self, code_name: str, code: str, clash: AccessCode) -> HomeAssistantError:
+    def _duplicate(self, code_name: str, clash: AccessCode) -> HomeAssistantError:
         """The code is already used on the lock by `clash`: the user picks another."""
         return self._invalid(
             "access_code_duplicate",
             access_code=code_name,
-            code=code,
-            clash=clash.name,
+            clash=code_label(clash),
             clash_id=clash.access_code_id,
         )
 

@@ -18,6 +18,7 @@ from .errors import (
     SeamServerError,
     SeamTimeoutError,
     SeamUnauthorizedError,
+    masked_code,
 )
 from .events import SeamEvent
 from .models import (
@@ -74,6 +75,7 @@ __all__ = [
     "Workspace",
     "action_attempt_poll_delay",
     "is_usable_secret",
+    "masked_code",
     "sign_webhook",
     "verify_webhook",
 ]

@@ -5,11 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 
+def masked_code(code: str) -> str:
+    """How a message names a door code (PIN) without giving it away: "…" and its last digit."""
+    return f"…{code[-1:]}"
+
+
+def without_code(text: str, code: str | None) -> str:
+    """`text` with the PIN `code` replaced, wherever it occurs, by its masked form."""
+    return text.replace(code, masked_code(code)) if code else text
+
+
 class SeamError(Exception):
     """Base of every error the Seam client raises."""
 
     # The `seam-request-id` of the request the error is about, when there is one.
     request_id: str | None = None
+
+    def hide_code(self, code: str | None) -> None:
+        """Name the PIN `code` by its masked form in everything this error says.
+
+        Seam's messages may quote the code of the request; the error's text reaches messages
+        and logs (also as the cause of another error), where a PIN must never show.
+        """
+        if not code:
+            return
+        self.args = tuple(
+            without_code(arg, code) if isinstance(arg, str) else arg for arg in self.args
+        )
+        for attribute, value in list(vars(self).items()):
+            if isinstance(value, str):
+                setattr(self, attribute, without_code(value, code))
 
 
 class SeamApiError(SeamError):

@@ -22,6 +22,7 @@ from .errors import (
     SeamServerError,
     SeamTimeoutError,
     SeamUnauthorizedError,
+    without_code,
 )
 from .parsing import JSON
 
@@ -150,7 +151,7 @@ class SeamTransport:
                 status=response.status,
                 request_id=request_id,
             )
-        raise self._error(path, response.status, data, request_id, response.headers)
+        raise self._error(path, response.status, data, request_id, response.headers, body)
 
     @staticmethod
     def _decode(raw: bytes) -> JSON | None:
@@ -167,12 +168,13 @@ class SeamTransport:
         data: JSON | None,
         request_id: str | None,
         headers: Any,
+        sent: JSON,
     ) -> SeamApiError:
-        """Turn an error answer into the matching exception."""
+        """Turn an error answer to the request body `sent` into the matching exception."""
         error: JSON = (data or {}).get("error") or {}
         error_type = error.get("type") if isinstance(error.get("type"), str) else None
         message = self._redact(
-            str(error.get("message") or f"Seam answered {path} with HTTP {status}")
+            str(error.get("message") or f"Seam answered {path} with HTTP {status}"), sent
         )
         kwargs: dict[str, Any] = {
             "status": status,
@@ -200,6 +202,12 @@ class SeamTransport:
             return SeamServerError(message, **kwargs)
         return SeamApiError(message, **kwargs)
 
-    def _redact(self, text: str) -> str:
-        """Remove the API key from text that came from elsewhere (a server could echo it)."""
-        return text.replace(self._api_key, "**REDACTED**") if self._api_key else text
+    def _redact(self, text: str, sent: JSON | None = None) -> str:
+        """Remove the API key and the PIN sent in `sent` from text a server could echo back.
+
+        Seam quotes the code of a duplicate in its message; the PIN then shows masked.
+        """
+        if self._api_key:
+            text = text.replace(self._api_key, "**REDACTED**")
+        code = (sent or {}).get("code")
+        return without_code(text, code) if isinstance(code, str) else text
