@@ -24,7 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.setup import async_setup_component
 from tests.conftest import setup_integration
-from tests.simulator import SeamSimulator, SimDevice
+from tests.simulator import Fault, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
 POLL = timedelta(seconds=30)
@@ -124,17 +124,21 @@ class FakeCloud:
         self.made: list[str] = []
         self.deleted: list[str] = []
         self.hold: asyncio.Event | None = None
+        self.failing = False
 
     async def get_or_create(self, hass: HomeAssistant, webhook_id: str) -> str:
         if self.hold is not None:
             await self.hold.wait()
-        if not self.connected:
+        if not self.connected or self.failing:
             raise cloud.CloudNotConnected
         self.made.append(webhook_id)
         # Forwarded to the instance, as Nabu Casa's relay does.
         return f"{self.base_url}/api/webhook/{webhook_id}"
 
     async def delete(self, hass: HomeAssistant, webhook_id: str) -> None:
+        if self.failing:
+            # hass_nabucasa's answer for a hook it does not have.
+            raise ValueError("Hook is not enabled for the cloud.")
         self.deleted.append(webhook_id)
 
     def signal(self, connected: bool) -> None:
@@ -221,8 +225,10 @@ async def test_cloud_connecting_after_start_switches_to_push_without_a_reload(
     assert entry.runtime_data.coordinator.update_interval == PUSH
     assert await keypad_unlock_shows(hass, simulator, front_door)
     assert entry.state is ConfigEntryState.LOADED
-    # "No URL" was said once, at start, not at each disconnect.
-    assert sum("no URL that Seam can reach" in line for line in seam_warnings(caplog)) == 1
+    # "No URL" was said once, at start (the fixture's setup), not at each disconnect.
+    said = [r.getMessage() for r in caplog.get_records("setup") if "no URL that" in r.getMessage()]
+    assert len(said) == 1
+    assert seam_warnings(caplog) == []
 
     # Removed: Seam's webhook and the cloudhook go, once each.
     assert await hass.config_entries.async_remove(entry.entry_id)
@@ -259,3 +265,50 @@ async def test_an_unload_while_the_cloud_switch_is_under_way_leaves_nothing_behi
     fake_cloud.signal(connected=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.webhooks.by_id == {}
+
+
+async def test_a_cloud_that_cannot_make_a_cloudhook_leaves_the_entry_polling(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    fake_cloud: FakeCloud,
+    started_offline: MockConfigEntry,
+) -> None:
+    """Connected, but the cloudhook cannot be made (the connection just dropped again)."""
+    fake_cloud.failing = True
+    fake_cloud.signal(connected=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert started_offline.runtime_data.coordinator.update_interval == POLL
+    assert simulator.webhooks.by_id == {}
+
+
+async def test_removal_is_quiet_when_the_cloudhook_is_already_gone(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    fake_cloud: FakeCloud,
+    started_offline: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake_cloud.signal(connected=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert started_offline.runtime_data.coordinator.update_interval == PUSH
+    fake_cloud.failing = True
+    assert await hass.config_entries.async_remove(started_offline.entry_id)
+    assert fake_cloud.deleted == []
+    assert simulator.webhooks.by_id == {}
+    assert seam_warnings(caplog) == []
+
+
+async def test_a_seam_webhook_that_cannot_be_deleted_is_said_once(
+    hass: HomeAssistant,
+    pushed: MockConfigEntry,
+    simulator: SeamSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Seam fails the delete: the entry still goes, and the warning names the webhook."""
+    [webhook_id] = simulator.webhooks.by_id
+    simulator.inject("/webhooks/delete", *[Fault(status=400)] * 3)
+    assert await hass.config_entries.async_remove(pushed.entry_id)
+    assert hass.config_entries.async_get_entry(pushed.entry_id) is None
+    warnings = seam_warnings(caplog)
+    assert len(warnings) == 1
+    assert webhook_id in warnings[0]

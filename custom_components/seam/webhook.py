@@ -101,11 +101,13 @@ class SeamWebhooks:
                         "Cloud, no external URL): Seam locks are polled every 30 s instead "
                         "of pushed"
                     )
+                elif self._push.url is not None:
+                    # Said once per run: Home Assistant Cloud may come and go many times.
+                    LOGGER.info("Seam cannot reach Home Assistant now: locks are polled")
                 self._async_set_push_url(None)
                 return
             if url == self._push.url:
                 return
-            self._said_no_url = False
             if not self._registered:
                 webhook.async_register(
                     self._hass,
