@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -118,6 +119,7 @@ async def test_a_replay_within_the_signature_window_is_ignored_after_any_number_
     await hass.async_block_till_done()
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
     assert pushed.runtime_data.push.deliveries == deliveries
+    assert pushed.runtime_data.push.replayed == 1
 
 
 async def test_ids_are_forgotten_when_their_signature_expires_and_a_replay_then_fails_it(
@@ -185,3 +187,24 @@ def test_replay_cache_keeps_each_id_exactly_for_its_window() -> None:
     assert cache.add("b", sent_at=1_401, now=1_401)
     assert cache.add("d", sent_at=1_602, now=1_602)  # "c" held until 1,601 included
     assert ("b" in cache, "c" in cache) == (True, False)
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+async def test_other_methods_than_post_are_refused_quietly(
+    hass: HomeAssistant,
+    pushed: MockConfigEntry,
+    hass_client_no_auth: Any,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+) -> None:
+    """Home Assistant would log each one; the receiver counts them and logs once a minute."""
+    http = await hass_client_no_auth()
+    path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
+    for _ in range(20):
+        assert (await http.request(method, path)).status == 405
+    assert pushed.runtime_data.push.rejected == 20
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == [
+        f"Refused a Seam webhook delivery: {method} instead of POST. Further refusals are "
+        "counted and logged at most once a minute"
+    ]

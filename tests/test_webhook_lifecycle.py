@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.seam.const import CONF_CLOUDHOOK_URL, CONF_SEAM_WEBHOOK_ID
+from custom_components.seam.const import CONF_SEAM_WEBHOOK_ID
 from homeassistant.components import cloud
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
@@ -23,7 +23,7 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.setup import async_setup_component
-from tests.conftest import setup_integration
+from tests.conftest import advance, setup_integration
 from tests.simulator import Fault, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
@@ -107,10 +107,28 @@ async def test_a_disabled_entry_is_sent_nothing_and_pushes_again_when_enabled(
     simulator.emit("lock.locked", device_id="front_door_id")
     await settle(hass, simulator)
     assert hass.states.get(FRONT).state == LockState.LOCKED
-    # Disabled again, then removed: the webhook was deleted once, on disabling.
+    # Disabled again while Seam fails the delete: the id is kept, and removal tries again.
+    simulator.inject("/webhooks/delete", Fault(status=400))
     await hass.config_entries.async_set_disabled_by(pushed.entry_id, ConfigEntryDisabler.USER)
+    assert len(simulator.webhooks.by_id) == 1
+    assert pushed.data[CONF_SEAM_WEBHOOK_ID] in simulator.webhooks.by_id
+    assert len(seam_warnings(caplog)) == 1
     assert await hass.config_entries.async_remove(pushed.entry_id)
-    assert simulator.request_count("/webhooks/delete") == 2
+    assert simulator.webhooks.by_id == {}
+    assert simulator.request_count("/webhooks/delete") == 3
+
+
+async def test_disabled_then_removed_deletes_the_webhook_once(
+    hass: HomeAssistant,
+    pushed: MockConfigEntry,
+    simulator: SeamSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Disabled, then removed: the webhook was deleted once, on disabling."""
+    await hass.config_entries.async_set_disabled_by(pushed.entry_id, ConfigEntryDisabler.USER)
+    assert simulator.webhooks.by_id == {}
+    assert await hass.config_entries.async_remove(pushed.entry_id)
+    assert simulator.request_count("/webhooks/delete") == 1
     assert seam_warnings(caplog) == []
 
 
@@ -136,7 +154,7 @@ class FakeCloud:
         return f"{self.base_url}/api/webhook/{webhook_id}"
 
     async def delete(self, hass: HomeAssistant, webhook_id: str) -> None:
-        if self.failing:
+        if self.failing or webhook_id not in self.made:
             # hass_nabucasa's answer for a hook it does not have.
             raise ValueError("Hook is not enabled for the cloud.")
         self.deleted.append(webhook_id)
@@ -212,11 +230,19 @@ async def test_cloud_connecting_after_start_switches_to_push_without_a_reload(
     assert entry.runtime_data.coordinator.update_interval == PUSH
     assert await keypad_unlock_shows(hass, simulator, front_door)
 
-    # Disconnected: polled again. Reconnected: the same Seam webhook, nothing made anew.
+    # Disconnected: a lock turned meanwhile (its delivery lost) shows at once, not in 10 min,
+    # and polling goes on every 30 s. Reconnected: the same Seam webhook, nothing made anew.
+    front_door.locked = not front_door.locked
     fake_cloud.signal(connected=False)
     await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(FRONT).state == (
+        LockState.LOCKED if front_door.locked else LockState.UNLOCKED
+    )
     assert entry.runtime_data.coordinator.update_interval == POLL
     assert entry.runtime_data.push.url is None
+    reads = simulator.request_count("/devices/list")
+    await advance(hass, 31)
+    assert simulator.request_count("/devices/list") == reads + 1
     fake_cloud.signal(connected=True)
     fake_cloud.signal(connected=True)  # repeated: one switch
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -225,15 +251,15 @@ async def test_cloud_connecting_after_start_switches_to_push_without_a_reload(
     assert entry.runtime_data.coordinator.update_interval == PUSH
     assert await keypad_unlock_shows(hass, simulator, front_door)
     assert entry.state is ConfigEntryState.LOADED
-    # "No URL" was said once, at start (the fixture's setup), not at each disconnect.
-    said = [r.getMessage() for r in caplog.get_records("setup") if "no URL that" in r.getMessage()]
-    assert len(said) == 1
+    # Cloud was only not connected yet: no warning, at start (the fixture's setup) or since.
+    started = [record.getMessage() for record in caplog.get_records("setup")]
+    assert any("Cloud is not connected" in line for line in started)
+    assert not any("no URL that Seam can reach" in line for line in started)
     assert seam_warnings(caplog) == []
 
     # Removed: Seam's webhook and the cloudhook go, once each.
     assert await hass.config_entries.async_remove(entry.entry_id)
     assert fake_cloud.deleted == [entry.data[CONF_WEBHOOK_ID]]
-    assert entry.data[CONF_CLOUDHOOK_URL] == webhook["url"]
     assert simulator.webhooks.by_id == {}
     assert simulator.request_count("/webhooks/delete") == 1
 

@@ -14,8 +14,6 @@ CONF_API_URL: Final = "api_url"
 # The Seam webhook this entry created, and the secret that signs its deliveries.
 CONF_SEAM_WEBHOOK_ID: Final = "seam_webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"
-# The Home Assistant Cloud URL Seam pushes to, when it is one (deleted with the entry).
-CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 DEFAULT_API_URL: Final = DEFAULT_BASE_URL
 
 # devices/list has no documented rate limit, but Seam asks for webhooks over polling; 30 s keeps

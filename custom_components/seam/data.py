@@ -23,8 +23,9 @@ class PushStatus:
     """How Seam's webhooks reach this entry: where, and what arrived."""
 
     url: str | None = None  # set while webhooks are healthy
-    deliveries: int = 0
-    rejected: int = 0
+    deliveries: int = 0  # taken and applied
+    rejected: int = 0  # refused: forged, stale, malformed, not a POST, or memory full
+    replayed: int = 0  # a delivery taken before, sent again: answered, not applied again
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .api import Device
-from .const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_SECRET, DOMAIN
+from .const import CONF_WEBHOOK_SECRET, DOMAIN
 from .runtime import SeamConfigEntry
 
 TO_REDACT = {
     CONF_API_KEY,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
-    CONF_CLOUDHOOK_URL,
     "serial_number",
     "image_url",
     "nickname",
@@ -57,6 +56,7 @@ async def async_get_config_entry_diagnostics(
             "active": data.push.url is not None,
             "deliveries": data.push.deliveries,
             "rejected": data.push.rejected,
+            "replayed": data.push.replayed,
         },
         "recent_commands": [asdict(record) for record in data.locks.history],
         "devices": [_device(lock.state.device) for lock in data.locks.by_id.values()],

@@ -26,10 +26,14 @@ class RefusalLog:
         self._unlogged = 0
         self._last_reason = ""
         self._quiet: CALLBACK_TYPE | None = None
+        self._stopped = False
 
     @callback
     def refused(self, reason: str) -> None:
         """A delivery was refused because of `reason` (never the delivery's content)."""
+        if self._stopped:
+            # A delivery still arriving as the entry unloads: counted, but no timer is left.
+            return
         if self._quiet is None:
             LOGGER.warning(
                 "Refused a Seam webhook delivery: %s. Further refusals are counted and "
@@ -44,6 +48,7 @@ class RefusalLog:
     @callback
     def async_stop(self) -> None:
         """The receiver is gone: log what was not logged yet, and keep no timer."""
+        self._stopped = True
         if self._quiet is not None:
             self._quiet()
             self._quiet = None

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from aiohttp import web
-from aiohttp.hdrs import METH_POST
+from aiohttp.hdrs import METH_GET, METH_POST, METH_PUT
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
@@ -28,7 +28,7 @@ from .api import (
     is_usable_secret,
     verify_webhook,
 )
-from .const import CONF_CLOUDHOOK_URL, CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
+from .const import CONF_SEAM_WEBHOOK_ID, CONF_WEBHOOK_SECRET, DOMAIN, LOGGER
 from .coordinator import SeamCoordinator
 from .data import PushStatus
 from .events import WEBHOOK_EVENT_TYPES, SeamEvents
@@ -92,19 +92,21 @@ class SeamWebhooks:
         async with self._connecting:
             webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
             try:
-                url, cloudhook = await self._async_url(webhook_id)
+                url = await self._async_url(webhook_id)
             except NoURLAvailableError:
-                if not self._said_no_url:
+                if self._cloud_subscribed():
+                    # Connecting (at start) or reconnecting: it will say so, and push resumes.
+                    LOGGER.info(
+                        "Home Assistant Cloud is not connected: Seam locks are polled until it is"
+                    )
+                elif not self._said_no_url:
                     self._said_no_url = True
                     LOGGER.warning(
                         "Home Assistant has no URL that Seam can reach (no Home Assistant "
                         "Cloud, no external URL): Seam locks are polled every 30 s instead "
                         "of pushed"
                     )
-                elif self._push.url is not None:
-                    # Said once per run: Home Assistant Cloud may come and go many times.
-                    LOGGER.info("Seam cannot reach Home Assistant now: locks are polled")
-                self._async_set_push_url(None)
+                await self._async_poll()
                 return
             if url == self._push.url:
                 return
@@ -115,20 +117,21 @@ class SeamWebhooks:
                     f"Seam {self._entry.title}",
                     webhook_id,
                     self._async_handle,
-                    allowed_methods=[METH_POST],
+                    # Every method Home Assistant routes to webhooks: other than POST is refused
+                    # here, counted and logged once a minute (Home Assistant logs each one).
+                    allowed_methods=[METH_GET, METH_POST, METH_PUT],
                 )
                 self._registered = True
             try:
                 seam_webhook = await self._async_ensure_seam_webhook(url)
             except SeamError as err:
                 LOGGER.warning("Could not set up Seam's webhook, polling instead: %s", err)
-                self._async_set_push_url(None)
+                await self._async_poll()
                 return
             self._update_entry(
                 **{
                     CONF_SEAM_WEBHOOK_ID: seam_webhook.webhook_id,
                     CONF_WEBHOOK_SECRET: seam_webhook.secret,
-                    CONF_CLOUDHOOK_URL: url if cloudhook else None,
                 }
             )
             self._async_set_push_url(url)
@@ -148,27 +151,41 @@ class SeamWebhooks:
         if self._registered:
             webhook.async_unregister(self._hass, self._entry.data[CONF_WEBHOOK_ID])
             self._registered = False
-        if self._entry.disabled_by is not None:
-            await async_delete_seam_webhook(
-                self._coordinator.client, self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
-            )
+        if self._entry.disabled_by is not None and await async_delete_seam_webhook(
+            self._coordinator.client, self._entry.data.get(CONF_SEAM_WEBHOOK_ID)
+        ):
+            # Kept when the delete failed: removing the entry later tries again.
             self._update_entry(**{CONF_SEAM_WEBHOOK_ID: None, CONF_WEBHOOK_SECRET: None})
 
-    async def _async_url(self, webhook_id: str) -> tuple[str, bool]:
-        """Where Seam can push, and whether that is a Home Assistant Cloud cloudhook."""
+    def _cloud_subscribed(self) -> bool:
+        if "cloud" not in self._hass.config.components:
+            return False
+        from homeassistant.components import cloud  # noqa: PLC0415
+
+        return cloud.async_active_subscription(self._hass)
+
+    async def _async_poll(self) -> None:
+        """Poll from now on; when push just stopped, read at once (deliveries may be lost)."""
+        was_pushed = self._push.url is not None
+        self._async_set_push_url(None)
+        if was_pushed:
+            # The coordinator's next read was set 10 minutes out: a read now restarts the 30 s.
+            await self._coordinator.async_request_refresh()
+
+    async def _async_url(self, webhook_id: str) -> str:
+        """Where Seam can push: the Home Assistant Cloud cloudhook, or the external URL."""
         if "cloud" in self._hass.config.components:
             # Imported only when loaded: its requirements exist only where cloud runs.
             from homeassistant.components import cloud  # noqa: PLC0415
 
             if cloud.async_active_subscription(self._hass) and cloud.async_is_connected(self._hass):
                 try:
-                    return await cloud.async_get_or_create_cloudhook(self._hass, webhook_id), True
+                    return await cloud.async_get_or_create_cloudhook(self._hass, webhook_id)
                 except (cloud.CloudNotAvailable, cloud.CloudNotConnected) as err:
                     LOGGER.debug("No cloudhook from Home Assistant Cloud: %r", err)
-        url = webhook.async_generate_url(
+        return webhook.async_generate_url(
             self._hass, webhook_id, allow_internal=False, allow_ip=True
         )
-        return url, False
 
     async def _async_ensure_seam_webhook(self, url: str) -> Webhook:
         """Reuse this entry's Seam webhook when it still points here; remove leftovers."""
@@ -209,6 +226,10 @@ class SeamWebhooks:
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Verify a delivery, drop replays, apply the event. A bad delivery changes nothing."""
+        if request.method != METH_POST:
+            self._push.rejected += 1
+            self._refusals.refused(f"{request.method} instead of POST")
+            return web.Response(status=HTTPStatus.METHOD_NOT_ALLOWED)
         body = await request.read()
         try:
             # An empty secret would make an empty-key signature valid: refuse outright.
@@ -231,6 +252,7 @@ class SeamWebhooks:
             or request.headers.get("webhook-id")
         )
         if event_id in self.seen:
+            self._push.replayed += 1
             return web.Response(status=HTTPStatus.OK)
         if not self.seen.add(event_id, sent_at):
             # More deliveries in five minutes than any workspace sends: Seam sends it again later.
@@ -258,21 +280,30 @@ class SeamWebhooks:
         )
 
 
-async def async_delete_seam_webhook(client: SeamClient, seam_webhook_id: str | None) -> None:
-    """Delete a Seam webhook, if there is one; one already gone is fine, a failure is logged."""
+async def async_delete_seam_webhook(client: SeamClient, seam_webhook_id: str | None) -> bool:
+    """Delete a Seam webhook, if there is one: True once it is gone (already gone is fine).
+
+    A failure is logged, not raised.
+    """
     if not seam_webhook_id:
-        return
+        return True
     try:
         await client.delete_webhook(seam_webhook_id)
     except SeamNotFoundError:
         LOGGER.debug("Seam webhook %s was already deleted", seam_webhook_id)
     except SeamError as err:
         LOGGER.warning("Could not delete Seam webhook %s: %s", seam_webhook_id, err)
+        return False
+    return True
 
 
 async def async_delete_cloudhook(hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
-    """Delete the Home Assistant Cloud cloudhook the entry was pushed through, if any."""
-    if not entry.data.get(CONF_CLOUDHOOK_URL) or "cloud" not in hass.config.components:
+    """Delete the Home Assistant Cloud cloudhook of the entry's webhook, if there is one.
+
+    Tried whenever Cloud is loaded (a cloudhook made once stays until deleted, whatever URL
+    the entry used last); Cloud answers `ValueError` for a webhook that has none.
+    """
+    if "cloud" not in hass.config.components or not entry.data.get(CONF_WEBHOOK_ID):
         return
     from homeassistant.components import cloud  # noqa: PLC0415
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -11,8 +12,13 @@ def masked_code(code: str) -> str:
 
 
 def without_code(text: str, code: str | None) -> str:
-    """`text` with the PIN `code` replaced, wherever it occurs, by its masked form."""
-    return text.replace(code, masked_code(code)) if code else text
+    """`text` with the PIN `code`, wherever it stands as a number of its own, masked.
+
+    Digits around it make another number (a request id's or a time's), which stays as it is.
+    """
+    if not code:
+        return text
+    return re.sub(rf"(?<!\d){re.escape(code)}(?!\d)", masked_code(code), text)
 
 
 class SeamError(Exception):
@@ -33,7 +39,8 @@ class SeamError(Exception):
             without_code(arg, code) if isinstance(arg, str) else arg for arg in self.args
         )
         for attribute, value in list(vars(self).items()):
-            if isinstance(value, str):
+            # Ids are Seam's, never a quote of the code, and must stay exact for its support.
+            if isinstance(value, str) and not attribute.endswith("_id"):
                 setattr(self, attribute, without_code(value, code))
 
 
