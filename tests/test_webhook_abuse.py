@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.seam.api import SIGNATURE_TOLERANCE, ReplayCache, sign_webhook
 from custom_components.seam.const import CONF_WEBHOOK_SECRET
+from custom_components.seam.refusal_log import RefusalLog
 from homeassistant.components.lock import LockState
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -208,3 +209,14 @@ async def test_other_methods_than_post_are_refused_quietly(
         f"Refused a Seam webhook delivery: {method} instead of POST. Further refusals are "
         "counted and logged at most once a minute"
     ]
+
+
+async def test_a_refusal_arriving_as_the_entry_unloads_leaves_no_timer(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A delivery still being read when the entry unloads is refused after the log stopped."""
+    refusals = RefusalLog(hass)
+    refusals.async_stop()
+    refusals.refused("No valid signature")
+    assert "Refused" not in caplog.text
+    # verify_cleanup fails the test if a timer was left scheduled.
