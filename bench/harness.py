@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Sized
+from collections.abc import Callable
 import logging
 from pathlib import Path
 import threading
@@ -143,28 +143,3 @@ class LogCount(logging.Handler):
         text = f"{record.levelname} {record.name}: {record.getMessage()}"
         if len(self.examples) < self._keep and text not in self.examples:
             self.examples.append(text)
-
-
-def sized_attributes(thing: object, depth: int = 1) -> dict[str, int]:
-    """The length of every container `thing` holds, by attribute name, whatever it is named.
-
-    Objects it holds whose class comes from its own module are looked into `depth` levels down
-    (`_replays._ids`): a helper class of the receiver counts, the collaborators it was handed
-    (coordinator, events) do not.
-    """
-    module = type(thing).__module__
-    names = list(vars(thing)) if hasattr(thing, "__dict__") else []
-    for cls in type(thing).__mro__:
-        slots = getattr(cls, "__slots__", ())
-        names += [slots] if isinstance(slots, str) else list(slots)
-    sizes: dict[str, int] = {}
-    for name in dict.fromkeys(names):
-        value = getattr(thing, name, None)
-        if isinstance(value, str | bytes) or value is None:
-            continue
-        if isinstance(value, Sized):
-            sizes[name] = len(value)
-        elif depth > 0 and type(value).__module__ == module:
-            for inner, size in sized_attributes(value, depth - 1).items():
-                sizes[f"{name}.{inner}"] = size
-    return sizes

@@ -88,7 +88,7 @@ class SeamWebhooks:
         )
 
     async def _async_connect(self) -> None:
-        """Push to the URL Seam can reach now, or poll without one (said once per switch)."""
+        """Push to the URL Seam can reach now, or poll without one (said once per run)."""
         async with self._connecting:
             webhook_id: str = self._entry.data[CONF_WEBHOOK_ID]
             try:
@@ -175,7 +175,7 @@ class SeamWebhooks:
     async def _async_url(self, webhook_id: str) -> str:
         """Where Seam can push: the Home Assistant Cloud cloudhook, or the external URL."""
         if "cloud" in self._hass.config.components:
-            # Imported only when loaded: its requirements exist only where cloud runs.
+            # Imported only when loaded: importing it costs about a second and 800 modules.
             from homeassistant.components import cloud  # noqa: PLC0415
 
             if cloud.async_active_subscription(self._hass) and cloud.async_is_connected(self._hass):
