@@ -233,8 +233,11 @@ async def test_cloud_connecting_after_start_switches_to_push_without_a_reload(
     # Disconnected: a lock turned meanwhile (its delivery lost) shows at once, not in 10 min,
     # and polling goes on every 30 s. Reconnected: the same Seam webhook, nothing made anew.
     front_door.locked = not front_door.locked
+    reads = simulator.request_count("/devices/list")
     fake_cloud.signal(connected=False)
+    fake_cloud.signal(connected=False)  # repeated: one read
     await hass.async_block_till_done(wait_background_tasks=True)
+    assert simulator.request_count("/devices/list") == reads + 1
     assert hass.states.get(FRONT).state == (
         LockState.LOCKED if front_door.locked else LockState.UNLOCKED
     )
