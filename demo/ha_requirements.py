@@ -9,8 +9,9 @@ environment that has `homeassistant` installed (scripts/setup does it for .venv 
   integration depends on: `webhook`, and `cloud` after it) and of all their dependencies, with
   requirements_overrides.txt's substitutes put in. With --after-dependencies, also those of
   their after-dependencies (recorder, hassio, bluetooth, ...): all that Home Assistant itself
-  installs at its first start, as in a user's new install; analytics, for one, imports
-  hassio's aiohasupervisor. scripts/compat's environments take this; .venv does not, so that
+  installs at its first start, as in a user's new install, with the discovery integrations
+  that manifests declare (matter's `zeroconf`); analytics, for one, imports hassio's
+  aiohasupervisor. scripts/compat's environments take this; .venv does not, so that
   the versions pytest-homeassistant-custom-component pins for the tests stay as they are;
 - OUT_DIR/constraints.txt: Home Assistant's own package_constraints.txt, less the overridden
   packages.
@@ -32,9 +33,8 @@ import sys
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = REPO_ROOT / "requirements_overrides.txt"
 SEAM_MANIFEST = REPO_ROOT / "custom_components" / "seam" / "manifest.json"
-# The top-level keys of demo/stack.py's CONFIGURATION_YAML that are integrations.
-DEMO_CONFIG_DOMAINS = frozenset({"frontend", "config", "logger"})
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_TOP_LEVEL_KEY = re.compile(r"^([a-z_]+):", re.MULTILINE)
 
 
 def requirement_name(line: str) -> str | None:
@@ -59,12 +59,14 @@ def startup_domains() -> set[str]:
     from homeassistant import bootstrap  # noqa: PLC0415
     from homeassistant.const import BASE_PLATFORMS  # noqa: PLC0415
 
+    from .stack import CONFIGURATION_YAML  # noqa: PLC0415
+
     seam = json.loads(SEAM_MANIFEST.read_text())
     return {
         *bootstrap.CORE_INTEGRATIONS,
         *bootstrap.DEFAULT_INTEGRATIONS,
         *BASE_PLATFORMS,  # bootstrap processes them all, whether set up or not
-        *DEMO_CONFIG_DOMAINS,
+        *_TOP_LEVEL_KEY.findall(CONFIGURATION_YAML),  # frontend, config, logger
         *seam.get("dependencies", []),
         *seam.get("after_dependencies", []),
     }
@@ -87,6 +89,15 @@ def startup_requirements(
         todo.extend(manifest.get("dependencies", []))
         if after_dependencies:
             todo.extend(manifest.get("after_dependencies", []))
+            # As Home Assistant's requirements manager does: a manifest that declares how it is
+            # discovered (a `zeroconf` or `homekit` key, ...) gets that discovery's requirements.
+            from homeassistant.requirements import DISCOVERY_INTEGRATIONS  # noqa: PLC0415
+
+            todo.extend(
+                discovery
+                for discovery, keys in DISCOVERY_INTEGRATIONS.items()
+                if any(key in manifest for key in keys)
+            )
         for line in manifest.get("requirements", []):
             name = requirement_name(line)
             if name is not None:

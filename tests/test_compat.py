@@ -16,9 +16,17 @@ from homeassistant.const import __version__ as HA_VERSION
 
 ROOT = Path(__file__).parent.parent
 
-# Records as Home Assistant 2026.11.0 wrote them in a smoke run (the first two with a deprecated
-# constant and a DeprecationWarning put into the integration by hand, to see the smoke fail).
+# Records as Home Assistant 2026.11.0 wrote them in smoke runs with a fault put into the
+# integration by hand, to see the smoke fail: a deprecated constant used at setup (the report
+# ends with the manifest's issue tracker) and at import, a DeprecationWarning, a sensor that
+# raises. Then records of the same shape from Home Assistant's helpers.
 DEPRECATED_CONSTANT = (
+    "2026-12-01 21:25:25.600+00:00 WARNING (MainThread) [homeassistant.const] The deprecated "
+    "constant ATTR_VIA_DEVICE was used from seam. It will be removed in HA Core 2027.8. Use "
+    "via_device_id instead, please create a bug report at "
+    "https://github.com/seam-home-assistant/seam-home-assistant/issues"
+)
+DEPRECATED_AT_IMPORT = (
     "2026-12-01 21:08:22.594+00:00 WARNING (ImportExecutor_0) [homeassistant.const] The "
     "deprecated constant ATTR_VIA_DEVICE was used from seam. It will be removed in HA Core "
     "2027.8. Use via_device_id instead, please report it to the author of the 'seam' custom "
@@ -29,11 +37,29 @@ PYTHON_DEPRECATION = (
     "custom_components/seam/__init__.py:6: DeprecationWarning: old thing\n"
     '  warnings.warn("old thing", DeprecationWarning, stacklevel=1)\n'
 )
+ENTITY_ERROR = (
+    "2026-12-01 21:25:50.994+00:00 ERROR (MainThread) [homeassistant.components.sensor] Error "
+    "adding entity sensor.front_door_battery for domain sensor with platform seam\n"
+    "Traceback (most recent call last):\n"
+    '  File "/config/custom_components/seam/sensor.py", line 105, in native_value\n'
+    '    raise RuntimeError("boom")\n'
+    "RuntimeError: boom"
+)
 FRAME_REPORT = (
     "2026-12-01 21:08:23.001+00:00 WARNING (MainThread) [homeassistant.helpers.frame] Detected "
     "that custom integration 'seam' calls async_write_ha_state from a thread other than the "
     "event loop at custom_components/seam/lock.py, line 80: self.async_write_ha_state(). "
-    "Please report it to the author of the 'seam' custom integration"
+    "Please create a bug report at "
+    "https://github.com/seam-home-assistant/seam-home-assistant/issues"
+)
+BLOCKING_CALL = (
+    "2026-12-01 21:08:23.500+00:00 WARNING (MainThread) [homeassistant.util.loop] Detected "
+    "blocking call to open with args ('/config/x',) inside the event loop by custom integration "
+    "'seam' at custom_components/seam/diagnostics.py, line 40: open(path)"
+)
+NO_UNIQUE_IDS = (
+    "2026-12-01 21:08:24.000+00:00 ERROR (MainThread) [homeassistant.components.lock] Platform "
+    "seam does not generate unique IDs. ID abc already exists - ignoring lock.front_door"
 )
 TRACEBACK_ELSEWHERE = (
     "2026-12-01 21:08:24.100+00:00 ERROR (MainThread) [homeassistant.core] Error doing job: "
@@ -42,8 +68,9 @@ TRACEBACK_ELSEWHERE = (
     '  File "/config/custom_components/seam/coordinator.py", line 120, in _async_update_data\n'
     "KeyError: 'device_id'"
 )
-OUR_ERROR = (
-    "2026-12-01 21:08:25.000+00:00 ERROR (MainThread) [custom_components.seam.webhook] "
+# Python names a thread it started without a name "Thread-3 (_worker)".
+OUR_ERROR_IN_A_THREAD = (
+    "2026-12-01 21:08:25.000+00:00 ERROR (Thread-3 (_worker)) [custom_components.seam.webhook] "
     "Could not register the webhook"
 )
 BENIGN = [
@@ -68,19 +95,26 @@ BENIGN = [
 
 
 def test_the_log_check_finds_deprecations_reports_and_errors_that_name_seam() -> None:
-    bad = [DEPRECATED_CONSTANT, PYTHON_DEPRECATION, FRAME_REPORT, TRACEBACK_ELSEWHERE, OUR_ERROR]
-    log = "\n".join([BENIGN[0], *bad[:2], BENIGN[1], *bad[2:], *BENIGN[2:]])
+    bad = [
+        DEPRECATED_CONSTANT,
+        DEPRECATED_AT_IMPORT,
+        PYTHON_DEPRECATION,
+        ENTITY_ERROR,
+        FRAME_REPORT,
+        BLOCKING_CALL,
+        NO_UNIQUE_IDS,
+        TRACEBACK_ELSEWHERE,
+        OUR_ERROR_IN_A_THREAD,
+    ]
+    # Each after a harmless record of ours, whose level it must not take.
+    ours_debug = "2026-12-01 21:08:00.000+00:00 DEBUG (MainThread) [custom_components.seam] read"
+    log = "\n".join([*BENIGN[:2], *(f"{ours_debug}\n{text}" for text in bad), *BENIGN[2:]])
 
     found = offending_records(log)
 
     assert [r.text.strip() for r in found] == [text.strip() for text in bad]
-    assert [r.logger for r in found] == [
-        "homeassistant.const",
-        "py.warnings",
-        "homeassistant.helpers.frame",
-        "homeassistant.core",
-        "custom_components.seam.webhook",
-    ]
+    assert found[-1].level == "ERROR"
+    assert found[-1].logger == "custom_components.seam.webhook"
 
 
 def test_the_log_check_passes_a_clean_start_and_the_failure_it_caused() -> None:
@@ -120,3 +154,13 @@ def test_after_dependencies_add_what_a_first_start_installs(tmp_path: Path) -> N
 
     assert set(started) < set(installed)
     assert "aiohasupervisor" in installed  # hassio's, which analytics imports
+
+
+def test_the_readme_names_the_versions_checked() -> None:
+    readme = (ROOT / "README.md").read_text()
+    compat = read_requirements(ROOT / "requirements_compat.txt")["homeassistant"]
+    newest = compat.split("==")[1]
+
+    assert f"Home Assistant {HA_VERSION} or later is required" in readme
+    assert f"\n| {HA_VERSION} | the whole test suite" in readme
+    assert f"\n| {newest}, the newest release | the compatibility smoke" in readme
