@@ -17,6 +17,8 @@ from syrupy.assertion import SnapshotAssertion
 
 # Imported first so Home Assistant resolves `custom_components` to this repository.
 import custom_components.seam  # noqa: F401
+from custom_components.seam import config_flow as config_flow_module
+from custom_components.seam.api import client as client_module, transport as transport_module
 from custom_components.seam.const import CONF_API_URL, DOMAIN
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -50,6 +52,37 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+# How much faster than in production the integration's own waits run in tests (`fast_waits`).
+TIME_SCALE = 20.0
+
+
+@pytest.fixture(autouse=True)
+def fast_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the integration's real-time waits TIME_SCALE times faster, in the same shape.
+
+    The poll schedule of action attempts, the safety-net polls of pushed ones, and the pauses
+    between retries of a failed read are what a test would otherwise sleep through: every
+    command waits at least the first poll. A test that measures those waits themselves is
+    marked `real_waits`. A test may still set any of them itself (its monkeypatch wins).
+    """
+    if request.node.get_closest_marker("real_waits"):
+        return
+    schedule = client_module.action_attempt_poll_delay
+
+    def scaled_schedule(elapsed: float) -> float:
+        return schedule(elapsed * TIME_SCALE) / TIME_SCALE
+
+    monkeypatch.setattr(client_module, "action_attempt_poll_delay", scaled_schedule)
+    for name in ("PUSHED_FIRST_POLL", "PUSHED_POLL_INTERVAL"):
+        monkeypatch.setattr(client_module, name, getattr(client_module, name) / TIME_SCALE)
+    for module, name in (
+        (transport_module, "DEFAULT_RETRY_DELAYS"),
+        (config_flow_module, "CHECK_RETRY_DELAYS"),
+    ):
+        delays = getattr(module, name)
+        monkeypatch.setattr(module, name, tuple(delay / TIME_SCALE for delay in delays))
 
 
 @pytest.fixture

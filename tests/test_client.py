@@ -213,10 +213,20 @@ async def test_dropped_connections_raise_connection_error(
         await client.get_workspace()
 
 
-async def test_slow_answer_times_out(client: SeamClient, simulator: SeamSimulator) -> None:
-    simulator.inject("/workspaces/get", *[Fault(delay=3)] * 4)
+async def test_slow_answer_times_out(
+    session: aiohttp.ClientSession, simulator: SeamSimulator
+) -> None:
+    client = SeamClient(
+        session,
+        simulator.api_key,
+        base_url=simulator.url,
+        retry_delays=FAST_RETRIES,
+        request_timeout=0.2,
+    )
+    simulator.inject("/workspaces/get", *[Fault(delay=1)] * 4)
     with pytest.raises(SeamTimeoutError):
         await client.get_workspace()
+    assert simulator.request_count("/workspaces/get") == 4  # the first try and 3 retries
 
 
 @pytest.mark.parametrize(
@@ -295,6 +305,7 @@ async def test_a_failed_poll_does_not_end_the_wait(
     assert done.status is ActionAttemptStatus.SUCCESS
 
 
+@pytest.mark.real_waits  # counts the polls of the production schedule
 async def test_short_actuation_is_seen_with_few_polls(
     client: SeamClient, simulator: SeamSimulator
 ) -> None:

@@ -288,8 +288,7 @@ async def test_stop_does_not_wait_for_slow_answers(socket_enabled: None) -> None
         request = asyncio.create_task(session.post(f"{sim.url}/workspaces/get", headers=headers))
         await asyncio.sleep(0.2)
         assert sim.request_count() == 1
-        started = time.monotonic()
-        await sim.stop()
-        assert time.monotonic() - started < 2
+        # Stopping does not wait out the 30 s answer (it would hit this bound, far below).
+        await asyncio.wait_for(sim.stop(), 10)
         with contextlib.suppress(aiohttp.ClientError):
             (await request).release()

@@ -43,7 +43,7 @@ from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from tests.simulator import Fault, Outcome, SeamSimulator, SimDevice
 
-SOAK_SECONDS = float(os.environ.get("SEAM_SOAK_SECONDS", "20"))
+SOAK_SECONDS = float(os.environ.get("SEAM_SOAK_SECONDS", "10"))
 SEED = int(os.environ.get("SEAM_SOAK_SEED", "20261004"))
 # Every loop ends at the deadline or once the simulators have answered this many requests.
 REQUEST_BUDGET = int(100 * SOAK_SECONDS) + 500

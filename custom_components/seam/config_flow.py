@@ -33,6 +33,9 @@ from .const import CONF_API_URL, DEFAULT_API_URL, DOMAIN, LOGGER
 _API_KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 SECTION_ADVANCED = "advanced"
+# Checking a key tries once more, half a second later, before the form says "cannot connect":
+# the user is waiting for the answer.
+CHECK_RETRY_DELAYS = (0.5,)
 
 
 def _schema(user_input: Mapping[str, Any] | None) -> probatio.Schema:
@@ -131,7 +134,7 @@ class SeamConfigFlow(ConfigFlow, domain=DOMAIN):
             async_get_clientsession(self.hass),
             api_key,
             base_url=user_input[CONF_API_URL],
-            retry_delays=(0.5,),
+            retry_delays=CHECK_RETRY_DELAYS,
         )
         try:
             return await client.get_workspace()

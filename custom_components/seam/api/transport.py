@@ -62,7 +62,7 @@ class SeamTransport:
         base_url: str = DEFAULT_BASE_URL,
         workspace_id: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        retry_delays: Sequence[float] | None = None,
         max_retry_after: float = MAX_RETRY_AFTER,
     ) -> None:
         """Set up; nothing is sent until a call is made."""
@@ -74,7 +74,7 @@ class SeamTransport:
             # Personal access tokens name the workspace in a header; API keys ignore it.
             self._headers["seam-workspace"] = workspace_id
         self._timeout = request_timeout
-        self._retry_delays = tuple(retry_delays)
+        self._retry_delays = tuple(DEFAULT_RETRY_DELAYS if retry_delays is None else retry_delays)
         self._max_retry_after = max_retry_after
         self.request_count = 0
 
