@@ -64,12 +64,17 @@ class SeamSdk:
         """Start `locks.lock_door(device_id=...)` in the SDK's thread; a future of `SdkLock`."""
         return self._thread.submit(self._lock, device_id)
 
-    def _lock(self, device_id: str) -> SdkLock:
+    def submit_unlock(self, device_id: str) -> Any:
+        """Start `locks.unlock_door(device_id=...)` in the SDK's thread; a future of `SdkLock`."""
+        return self._thread.submit(self._lock, device_id, unlock=True)
+
+    def _lock(self, device_id: str, *, unlock: bool = False) -> SdkLock:
         if self._client is None:
             raise RuntimeError("Enter the SeamSdk first")
+        command = self._client.locks.unlock_door if unlock else self._client.locks.lock_door
         started = time.perf_counter()
         try:
-            attempt = self._client.locks.lock_door(device_id=device_id)
+            attempt = command(device_id=device_id)
         except SeamActionAttemptTimeoutError as err:
             return SdkLock(
                 time.perf_counter() - started, err.action_attempt.action_attempt_id, gave_up=True

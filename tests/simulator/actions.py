@@ -23,6 +23,7 @@ class ActionAttempts:
     def __init__(self, devices: dict[str, SimDevice]) -> None:
         """Resolve attempts against `devices` (the simulator's live device map)."""
         self.by_id: dict[str, JsonObject] = {}
+        self.device_of: dict[str, str] = {}  # attempt id -> device id, in creation order
         self._devices = devices
         self._pending: dict[str, _Pending] = {}
         # Told of each resolution (attempt JSON, device id, lock?), e.g. to emit webhook events.
@@ -44,6 +45,7 @@ class ActionAttempts:
             "error": None,
         }
         self.by_id[attempt_id] = attempt
+        self.device_of[attempt_id] = device.device_id
         pending = _Pending(device.device_id, lock, timer=None)
         self._pending[attempt_id] = pending
         # A copy: changing the device's outcome later only affects later attempts.

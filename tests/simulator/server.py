@@ -79,6 +79,8 @@ class SeamSimulator:
         self.webhooks = Webhooks(workspace_id)
         """Webhooks registered through the API; `emit()` delivers events to them, signed."""
         self.action_attempts: dict[str, JsonObject] = self._attempts.by_id
+        self.attempt_devices: dict[str, str] = self._attempts.device_of
+        """The device of each lock/unlock attempt, in the order they were created."""
         self.access_codes = AccessCodes(self.devices, self._attempts.by_id)
         """Access codes; set `outcome` and `delay` for their action attempts."""
         self._routes = SeamRoutes(self, self._attempts).table()
