@@ -427,7 +427,7 @@ class Report:
     def spread(self) -> list[str]:
         """Polling over actuations spread across a range, against the SDK's tick."""
         systems = (
-            ("spread_polled", "Home Assistant, polling"),
+            ("spread_polled", "Home Assistant, polling (nothing learned)"),
             ("spread_sdk", "Seam SDK (0.5 s tick, limit raised)"),
         )
         flattened = {
@@ -439,11 +439,11 @@ class Report:
         lines = [
             "## 1b. Confirmation over a spread of actuations",
             "",
-            "Fixed actuations flatter whichever schedule happens to poll just after them: the "
-            "SDK's 0.5 s tick at 2 s and 8 s, and this integration's schedule too (its polls "
-            "fall at 9^(k/12) - 1 s, which is 2 s for k = 6 and 8 s for k = 12). Here each run "
-            "draws its actuation at random from 0.3-8 s (the same draws for both). Within "
-            "target = overhead ≤ 10 % of the actuation + 100 ms.",
+            "Fixed actuations flatter whichever schedule happens to poll just after them (the "
+            "SDK's 0.5 s tick at 2 s and 8 s). Here each run draws its actuation at random from "
+            "0.3-8 s (the same draws for both), and Home Assistant takes each command as a new "
+            "lock's first (nothing learned: gaps of 20 % of the time waited + 0.2 s, at most "
+            "0.5 s until 10 s). Within target = overhead ≤ 10 % of the actuation + 100 ms.",
             "",
             "| | Runs | Mean overhead | Median overhead | Worst overhead | Within target "
             "| Mean polls |",
@@ -495,7 +495,8 @@ class Report:
 
     FLEET_SCHEDULES = (
         ("sdk", "Seam SDK (0.5 s tick, limit raised)"),
-        ("fixed", "Home Assistant, today's fixed schedule"),
+        ("fixed", "Home Assistant, the schedule before learning"),
+        ("learning", "Home Assistant, learning each lock"),
     )
     # (group, figure, share of the SDK's figure the integration must stay within)
     FLEET_TARGETS = (
@@ -522,6 +523,9 @@ class Report:
             "and by Home Assistant polling (no webhooks). Overhead = the command's duration "
             "beyond the actuation.",
             "",
+            "![Overhead and polls against actuation: the SDK, the schedule before learning and "
+            "the learning one, cold and warm](images/confirmation_fleet.png)",
+            "",
             "| | Commands | Mean overhead | p95 overhead | Mean polls |",
             "|---|---|---|---|---|",
         ]
@@ -529,12 +533,20 @@ class Report:
             locks = fleet["schedules"].get(key)
             if not locks:
                 continue
-            for group in ("cold", "warm"):
+            restart = fleet.get("restart_after")
+            groups = ["cold", "warm"]
+            if key == "learning" and restart is not None:
+                groups.append("warm, after the restart")
+            for group in groups:
                 records = [
                     record
                     for commands in locks
                     for number, record in enumerate(commands)
-                    if (number < cold) == (group == "cold")
+                    if (
+                        number < cold
+                        if group == "cold"
+                        else number >= cold and (group == "warm" or number >= restart)
+                    )
                 ]
                 if not records:
                     continue
@@ -546,7 +558,14 @@ class Report:
                     f"| {label}, {group} | {len(records)} | {fmt_s(mean)} "
                     f"| {fmt_s(percentile(overheads, 0.95))} | {polls:.1f} |"
                 )
-        ours = "fixed"
+        if restart := fleet.get("restart_after"):
+            lines += [
+                "",
+                f"Home Assistant's entry was reloaded after each lock's command {restart}, as "
+                "at a restart; the learning schedule went on from what it had stored. "
+                '"Warm" counts the commands on both sides of it.',
+            ]
+        ours = "learning" if ("learning", "warm") in figures else "fixed"
         for group, figure, share in self.FLEET_TARGETS:
             theirs = figures.get(("sdk", group), {}).get(figure)
             measured = figures.get((ours, group), {}).get(figure)
@@ -564,10 +583,10 @@ class Report:
                     held,
                     ""
                     if held
-                    else f"Fleet, {group} {figure}: {ratio:.2f}x the SDK's, against "
-                    f"{share:g}x. Today's schedule is the same for every lock "
-                    "(9^(k/12) - 1 s): it cannot poll densely where one lock finishes and "
-                    "sparsely where another does; learning each lock's pace is issue 16.",
+                    else f"Fleet, {group} {figure} (learning): {ratio:.2f}x the SDK's, against "
+                    f"{share:g}x. A short run has few commands per lock, and the rare slow ones "
+                    "(one in 20, twice the usual time) weigh on its means; the full run is the "
+                    "one that counts.",
                 )
             )
         return lines

@@ -2,11 +2,13 @@
 
 Each lock has a typical actuation, spread log-uniformly over 0.4-15 s; each of its commands
 takes that, give or take 10 % (uniform), and one command in 20 twice as long. A lock's first 3
-commands are "cold" (nothing learned of it yet), the rest "warm". The same actuations are
-driven side by side, at the same time, on separate simulated locks: by Seam's Python SDK (its
-0.5 s tick, its limit raised so that it never gives up) and by Home Assistant polling on the
-integration's schedule (no webhooks). Commands of a lock follow each other (lock, unlock,
-lock, ...); the locks of a fleet run at once.
+commands are "cold" (little or nothing learned of it yet), the rest "warm". The same actuations
+are driven side by side, at the same time, on separate simulated locks: by Seam's Python SDK
+(its 0.5 s tick, its limit raised so that it never gives up), and by Home Assistant polling (no
+webhooks) with the schedule it had before learning (the same for every lock) and with the
+learning one. Commands of a lock follow each other (lock, unlock, lock, ...); the locks of a
+fleet run at once. Halfway, Home Assistant's entry is reloaded, as at a restart: the learning
+schedule goes on from what it stored.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ import random
 import time
 from typing import Any
 
+import pytest
+
+from custom_components.seam.api import Device, Pace, actuation
+from custom_components.seam.paces import LockPaces
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
@@ -24,10 +30,11 @@ from homeassistant.util import slugify
 from tests.simulator import SeamSimulator, SimDevice
 
 from .conftest import Results, running
+from .schedules import fixed_poll_delay
 from .sdk import SeamSdk
 
 # Locks, commands per lock. The short mode (CI) keeps the whole range of paces.
-FLEET = {"short": (6, 5), "full": (24, 15)}
+FLEET = {"short": (8, 6), "full": (24, 15)}
 PACES = (0.4, 15.0)
 VARIATION = 0.10
 SLOW_EVERY = 20
@@ -62,14 +69,14 @@ def fleet(mode: str) -> list[list[float]]:
 
 
 async def _drive(
-    device: SimDevice, actuations: list[float], command: Command
+    device: SimDevice, actuations: list[float], command: Command, first: int = 0
 ) -> list[dict[str, Any]]:
-    """One lock's commands, one after the other; one record per command."""
+    """Commands `first`, `first + 1`, ... of one lock, one after the other; a record each."""
     records = []
-    for number, actuation in enumerate(actuations):
-        device.actuation_delay = actuation
+    for number, seconds_to_move in enumerate(actuations, start=first):
+        device.actuation_delay = seconds_to_move
         seconds = await command(number)
-        records.append({"actuation": actuation, "seconds": seconds})
+        records.append({"actuation": seconds_to_move, "seconds": seconds})
     return records
 
 
@@ -89,83 +96,108 @@ def _count_polls(
         record["polls"] = polls[attempt_id]
 
 
-async def _home_assistant(
-    hass: HomeAssistant, simulator: SeamSimulator, plan: list[list[float]]
-) -> list[list[dict[str, Any]]]:
-    devices = [simulator.add_lock(f"Fleet HA {n:02d}") for n in range(len(plan))]
+FIXED = Pace(0, 0, 0, 0, -1)  # marks the locks that poll on the schedule before learning
 
-    def command_of(device: SimDevice) -> Command:
-        entity_id = f"lock.{slugify(device.display_name)}"
 
-        async def command(number: int) -> float:
-            started = time.perf_counter()
-            await hass.services.async_call(
-                LOCK_DOMAIN,
-                "unlock" if number % 2 else "lock",
-                {ATTR_ENTITY_ID: entity_id},
-                blocking=True,
-            )
-            return time.perf_counter() - started
+def _ha_command(hass: HomeAssistant, device: SimDevice) -> Command:
+    entity_id = f"lock.{slugify(device.display_name)}"
 
-        return command
-
-    async with running(hass, simulator) as entry:
-        assert entry.runtime_data.push.url is None  # polling only
-        measured = await asyncio.gather(
-            *(
-                _drive(device, actuations, command_of(device))
-                for device, actuations in zip(devices, plan, strict=True)
-            )
+    async def command(number: int) -> float:
+        started = time.perf_counter()
+        await hass.services.async_call(
+            LOCK_DOMAIN,
+            "unlock" if number % 2 else "lock",
+            {ATTR_ENTITY_ID: entity_id},
+            blocking=True,
         )
-    for device, records in zip(devices, measured, strict=True):
-        _count_polls(simulator, device, records)
-    return list(measured)
+        return time.perf_counter() - started
+
+    return command
 
 
-async def _sdk(simulator: SeamSimulator, plan: list[list[float]]) -> list[list[dict[str, Any]]]:
-    devices = [simulator.add_lock(f"Fleet SDK {n:02d}") for n in range(len(plan))]
-    clients = [SeamSdk(simulator.url, simulator.api_key, timeout=SDK_LIMIT) for _ in plan]
+def _sdk_command(device: SimDevice, sdk: SeamSdk) -> Command:
+    async def command(number: int) -> float:
+        submit = sdk.submit_unlock if number % 2 else sdk.submit_lock
+        done = await asyncio.wrap_future(submit(device.device_id))
+        assert not done.gave_up
+        return float(done.seconds)
 
-    def command_of(device: SimDevice, sdk: SeamSdk) -> Command:
-        async def command(number: int) -> float:
-            submit = sdk.submit_unlock if number % 2 else sdk.submit_lock
-            done = await asyncio.wrap_future(submit(device.device_id))
-            assert not done.gave_up
-            return float(done.seconds)
-
-        return command
-
-    for client in clients:
-        client.__enter__()
-    try:
-        measured = await asyncio.gather(
-            *(
-                _drive(device, actuations, command_of(device, sdk))
-                for device, actuations, sdk in zip(devices, plan, clients, strict=True)
-            )
-        )
-    finally:
-        for client in clients:
-            client.__exit__(None, None, None)
-    for device, records in zip(devices, measured, strict=True):
-        _count_polls(simulator, device, records)
-    return list(measured)
+    return command
 
 
 async def test_fleet_polled(
-    hass: HomeAssistant, simulator: SeamSimulator, bench_mode: str, results: Results
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    bench_mode: str,
+    results: Results,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The SDK and Home Assistant over the same fleet, at the same time."""
+    """The SDK, the schedule before learning and the learning one, over the same fleet."""
     plan = fleet(bench_mode)
-    ours, theirs = await asyncio.gather(
-        _home_assistant(hass, simulator, plan), _sdk(simulator, plan)
-    )
+    half = len(plan[0]) // 2
+    devices = {
+        name: [simulator.add_lock(f"Fleet {name} {n:02d}") for n in range(len(plan))]
+        for name in ("sdk", "fixed", "learning")
+    }
+    fixed_ids = {device.device_id for device in devices["fixed"]}
+    real_pace, real_delay = LockPaces.pace, actuation.poll_delay
+
+    def pace(paces: LockPaces, device: Device) -> Pace | None:
+        return FIXED if device.device_id in fixed_ids else real_pace(paces, device)
+
+    def delay(pace: Pace | None, elapsed: float) -> float:
+        return fixed_poll_delay(pace, elapsed) if pace is FIXED else real_delay(pace, elapsed)
+
+    monkeypatch.setattr(LockPaces, "pace", pace)
+    monkeypatch.setattr(actuation, "poll_delay", delay)
+    clients = [SeamSdk(simulator.url, simulator.api_key, timeout=SDK_LIMIT) for _ in plan]
+    for client in clients:
+        client.__enter__()
+    records: dict[str, list[list[dict[str, Any]]]] = {name: [[] for _ in plan] for name in devices}
+
+    async def run(first: int, last: int) -> None:
+        drives: list[Awaitable[list[dict[str, Any]]]] = []
+        for index, actuations in enumerate(plan):
+            part = actuations[first:last]
+            drives += [
+                _drive(
+                    devices["sdk"][index],
+                    part,
+                    _sdk_command(devices["sdk"][index], clients[index]),
+                    first,
+                ),
+                *(
+                    _drive(
+                        devices[name][index], part, _ha_command(hass, devices[name][index]), first
+                    )
+                    for name in ("fixed", "learning")
+                ),
+            ]
+        done = iter(await asyncio.gather(*drives))
+        for index in range(len(plan)):
+            for name in ("sdk", "fixed", "learning"):
+                records[name][index] += next(done)
+
+    try:
+        async with running(hass, simulator) as entry:
+            assert entry.runtime_data.push.url is None  # polling only
+            await run(0, half)
+            # As at a restart: the entry unloads (writing what it learned) and loads again.
+            assert await hass.config_entries.async_reload(entry.entry_id)
+            await hass.async_block_till_done()
+            await run(half, len(plan[0]))
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)
+    for name, locks in records.items():
+        for device, commands in zip(devices[name], locks, strict=True):
+            _count_polls(simulator, device, commands)
+            for record in commands:
+                # Confirmed, never before the lock was done.
+                assert record["seconds"] >= record["actuation"], record
     results["fleet"] = {
         "paces": list(PACES),
         "cold": COLD,
-        "schedules": {"sdk": theirs, "fixed": ours},
+        "restart_after": half,
+        "schedules": records,
     }
-    for records in (*ours, *theirs):
-        for record in records:
-            # Confirmed, never before the lock was done.
-            assert record["seconds"] >= record["actuation"], record

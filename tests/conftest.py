@@ -18,7 +18,12 @@ from syrupy.assertion import SnapshotAssertion
 # Imported first so Home Assistant resolves `custom_components` to this repository.
 import custom_components.seam  # noqa: F401
 from custom_components.seam import config_flow as config_flow_module
-from custom_components.seam.api import client as client_module, transport as transport_module
+from custom_components.seam.api import (
+    Pace,
+    actuation as actuation_module,
+    client as client_module,
+    transport as transport_module,
+)
 from custom_components.seam.const import CONF_API_URL, DOMAIN
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -62,19 +67,22 @@ TIME_SCALE = 20.0
 def fast_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the integration's real-time waits TIME_SCALE times faster, in the same shape.
 
-    The poll schedule of action attempts, the safety-net polls of pushed ones, and the pauses
-    between retries of a failed read are what a test would otherwise sleep through: every
-    command waits at least the first poll. A test that measures those waits themselves is
-    marked `real_waits`. A test may still set any of them itself (its monkeypatch wins).
+    The poll schedule of action attempts (as for a lock with nothing learned), the safety-net
+    polls of pushed ones, and the pauses between retries of a failed read are what a test would
+    otherwise sleep through: every command waits at least the first poll. A test that measures
+    those waits themselves is marked `real_waits`. A test may still set any of them itself (its
+    monkeypatch wins).
     """
     if request.node.get_closest_marker("real_waits"):
         return
-    schedule = client_module.action_attempt_poll_delay
+    schedule = actuation_module.poll_delay
 
-    def scaled_schedule(elapsed: float) -> float:
-        return schedule(elapsed * TIME_SCALE) / TIME_SCALE
+    def scaled_schedule(pace: Pace | None, elapsed: float) -> float:
+        # The schedule of a lock with nothing learned: paces learned from scaled waits would
+        # be scaled too. Tests of the learning itself run at the real pace.
+        return schedule(None, elapsed * TIME_SCALE) / TIME_SCALE
 
-    monkeypatch.setattr(client_module, "action_attempt_poll_delay", scaled_schedule)
+    monkeypatch.setattr(actuation_module, "poll_delay", scaled_schedule)
     for name in ("PUSHED_FIRST_POLL", "PUSHED_POLL_INTERVAL"):
         monkeypatch.setattr(client_module, name, getattr(client_module, name) / TIME_SCALE)
     for module, name in (

@@ -26,9 +26,10 @@ from custom_components.seam.api import (
     SeamServerError,
     SeamTimeoutError,
     SeamUnauthorizedError,
-    action_attempt_poll_delay,
+    Timing,
     client as client_module,
 )
+from custom_components.seam.api.actuation import poll_delay
 from custom_components.seam.api.transport import _retry_after_seconds
 from tests.simulator import Fault, Outcome, SeamSimulator
 
@@ -301,8 +302,14 @@ async def test_a_failed_poll_does_not_end_the_wait(
     lock = simulator.add_lock(actuation_delay=0.3)
     simulator.inject("/action_attempts/get", *[Fault(status=503, body=b"")] * 4)
     attempt = await client.lock_door(lock.device_id)
-    done = await client.wait_for_action_attempt(attempt)
+    timing = Timing()
+    done = await client.wait_for_action_attempt(attempt, timing=timing)
     assert done.status is ActionAttemptStatus.SUCCESS
+    # What the wait observed of the lock holds its actuation, failed polls or not.
+    observed = timing.observation()
+    assert observed is not None
+    assert not timing.pushed
+    assert observed.low <= 0.3 <= observed.high
 
 
 @pytest.mark.real_waits  # counts the polls of the production schedule
@@ -315,21 +322,19 @@ async def test_short_actuation_is_seen_with_few_polls(
     assert simulator.request_count("/action_attempts/get") == 2
 
 
-def test_poll_schedule_starts_fast_and_backs_off() -> None:
-    """12 polls cover an 8 s actuation, and a lock finishing at any time is seen soon after.
-
-    A lock that finishes just after one poll waits for the next: at most about 20 % of the
-    time waited + 200 ms (twice the "10 % + 100 ms" aim, which no schedule of 12 polls to 8 s
-    can keep everywhere), and never more than 5 s.
-    """
+def test_with_nothing_learned_polls_are_never_sparser_than_the_sdks_nor_late() -> None:
+    """A lock with no pace yet: a finish at any time T is seen by 1.2 T + 0.2 s (5 s at most)
+    after the command, and no gap is wider than the SDK's 0.5 s tick before 10 s."""
     times = [0.0]
     while times[-1] < 45:
-        times.append(times[-1] + action_attempt_poll_delay(times[-1]))
-    assert sum(1 for at in times[1:] if at < 8) == 11  # the 12th poll is the first past 8 s
+        times.append(times[-1] + poll_delay(None, times[-1]))
     assert times[1] <= 0.25
     for before, after in pairwise(times):
-        assert after - before <= min(0.201 * (before + 1), 5.0)
-    assert after - before == 5.0
+        assert after - before <= min(0.201 * before + 0.201, 5.0)
+        if before < 10:
+            assert after - before <= 0.5
+    # The SDK polls 16 times to 8 s; the dense start (0.2 T + 0.2 s below 1.5 s) adds 2.
+    assert sum(1 for at in times[1:] if at < 8) <= 16 + 2
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:

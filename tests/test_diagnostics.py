@@ -67,8 +67,17 @@ async def test_entry_diagnostics_shape_and_no_secrets(
             "action_attempt_id",
             "deliveries",
             "seam_requests",
+            # What was learned of the lock's pace: timings of this run.
+            "observations",
+            "typical_seconds",
+            "window_seconds",
+            "gap_seconds",
         )
     )
+    [pace] = diagnostics["paces"].values()
+    assert len(pace["observations"]) == 1  # the lock command, confirmed by push
+    low, high = pace["observations"][0]
+    assert 0 <= low == high <= pace["typical_seconds"] + 0.001
 
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, "front_door_id"), config_entry.entry_id
@@ -77,4 +86,5 @@ async def test_entry_diagnostics_shape_and_no_secrets(
     per_device = await get_diagnostics_for_device(hass, hass_client, config_entry, device)
     assert per_device["device"]["device_id"] == "front_door_id"
     assert [record["action"] for record in per_device["recent_commands"]] == ["lock"]
+    assert per_device["pace"] == pace
     assert "SERIAL-123" not in json.dumps(per_device)

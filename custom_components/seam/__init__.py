@@ -18,6 +18,7 @@ from .coordinator import SeamCoordinator
 from .data import PushStatus
 from .events import SeamEvents
 from .locks import SeamLocks
+from .paces import LockPaces
 from .repairs import async_clear_repairs, async_update_repairs
 from .runtime import SeamConfigEntry, SeamData
 from .services import async_setup_services
@@ -46,6 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool
     # After a command the locks ask for a device-list read: the coordinator's, made next.
     locks = SeamLocks(hass, entry, client, push, lambda: coordinator.async_request_refresh())
     coordinator = SeamCoordinator(hass, entry, client, locks)
+    await locks.paces.async_load()
     await coordinator.async_config_entry_first_refresh()
     events = SeamEvents(hass, entry.entry_id, coordinator, locks)
     webhooks = SeamWebhooks(hass, entry, coordinator, events, push)
@@ -74,12 +76,15 @@ def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> SeamClient:
 async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool:
     """Unload a Seam workspace; commands under way stop first, so none outlives the entry."""
     entry.runtime_data.locks.async_stop()
+    # What was learned is written now, so that a reload reads all of it.
+    await entry.runtime_data.locks.paces.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
     """The entry is deleted: delete the Seam webhook it made and its cloudhook, once each."""
     async_clear_repairs(hass, entry)
+    await LockPaces(hass, entry.entry_id).async_remove()
     await async_delete_seam_webhook(_client(hass, entry.data), entry.data.get(CONF_SEAM_WEBHOOK_ID))
     await async_delete_cloudhook(hass, entry)
 

@@ -60,6 +60,12 @@ async def async_get_config_entry_diagnostics(
         },
         "recent_commands": [asdict(record) for record in data.locks.history],
         "devices": [_device(lock.state.device) for lock in data.locks.by_id.values()],
+        # How long each lock takes, as learned from its commands (it sets the poll schedule).
+        "paces": {
+            device_id: pace
+            for device_id in data.locks.by_id
+            if (pace := data.locks.paces.diagnostics(device_id)) is not None
+        },
     }
 
 
@@ -75,4 +81,5 @@ async def async_get_device_diagnostics(
         "recent_commands": [
             asdict(record) for record in locks.history if record.device_id == device_id
         ],
+        "pace": locks.paces.diagnostics(device_id),
     }

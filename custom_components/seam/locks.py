@@ -14,13 +14,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .api import ACTION_ATTEMPT_TIMEOUT, ActionAttempt, Device, SeamClient, SeamError
+from .api import ACTION_ATTEMPT_TIMEOUT, ActionAttempt, Device, SeamClient, SeamError, Timing
 from .command_queue import CommandQueue, CommandStoppedError, CommandSupersededError
 from .const import DOMAIN, LOGGER, LockAction
 from .data import CommandRecord, PushStatus
 from .failures import async_dismiss_failure, async_notify_failure, command_error, notification_id
 from .lock_state import LockState
 from .outcomes import AttemptOutcomes
+from .paces import LockPaces
 
 
 class SeamLock:
@@ -107,8 +108,9 @@ class SeamLock:
     async def _async_run(self, action: LockAction) -> None:
         hass, name = self._owner.hass, self.state.device.name
         started = time.monotonic()
+        timing = Timing()
         try:
-            attempt = await self._async_send_and_wait(action)
+            attempt = await self._async_send_and_wait(action, timing)
         except SeamError as err:
             error = command_error(err, action, name)
             self._record(action, started, error.translation_key or "error", err)
@@ -122,13 +124,15 @@ class SeamLock:
         answered_at = dt_util.utcnow()
         if attempt.was_confirmed_by_device is False:
             await self._async_unconfirmed(action, attempt, started)
+        if (observation := timing.observation()) is not None:
+            self._owner.paces.add(self.state.device, observation)
         self._record(action, started, "success", attempt=attempt)
         self.state.async_end_command(answered_at, locked=action is LockAction.LOCK)
         async_dismiss_failure(hass, self.device_id)
         self._owner.async_request_refresh()
 
-    async def _async_send_and_wait(self, action: LockAction) -> ActionAttempt:
-        """Send the command and wait for Seam's outcome (pushed, else polled)."""
+    async def _async_send_and_wait(self, action: LockAction, timing: Timing) -> ActionAttempt:
+        """Send the command and wait for Seam's outcome (pushed, else polled at its pace)."""
         client, outcomes = self._owner.client, self._owner.outcomes
         send = client.lock_door if action is LockAction.LOCK else client.unlock_door
         attempt = await send(self.device_id)
@@ -137,7 +141,11 @@ class SeamLock:
         LOGGER.debug("%s %s: action attempt %s", action, self.device_id, attempt_id)
         try:
             return await client.wait_for_action_attempt(
-                attempt, max_wait=ACTION_ATTEMPT_TIMEOUT, pushed=outcomes.expect(attempt_id)
+                attempt,
+                max_wait=ACTION_ATTEMPT_TIMEOUT,
+                pushed=outcomes.expect(attempt_id),
+                pace=self._owner.paces.pace(self.state.device),
+                timing=timing,
             )
         finally:
             outcomes.forget(attempt_id)
@@ -210,6 +218,8 @@ class SeamLocks:
         self._entry = entry
         self.client = client
         self.outcomes = AttemptOutcomes(push)
+        # How long each lock takes, learned from its commands (loaded before the first).
+        self.paces = LockPaces(hass, entry.entry_id)
         self.history: deque[CommandRecord] = deque(maxlen=25)
         # The action attempts this entry started lately: Seam's events about them are ours.
         self.sent_attempts: deque[str] = deque(maxlen=64)
@@ -242,6 +252,7 @@ class SeamLocks:
         for device_id in self.by_id.keys() - devices.keys():
             # Seam no longer lists it: its commands end here, its entities leave.
             self.by_id.pop(device_id).async_stop()
+            self.paces.forget(device_id)
 
     @callback
     def async_stop(self) -> None:

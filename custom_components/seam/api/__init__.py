@@ -1,10 +1,10 @@
 """A small async client for Seam Connect (https://docs.seam.co), free of Home Assistant."""
 
+from .actuation import Observation, Pace, Timing, learned_pace, prior_pace
 from .attempts import (
     ACTION_ATTEMPT_TIMEOUT,
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
-    action_attempt_poll_delay,
 )
 from .client import SeamClient
 from .errors import (
@@ -55,6 +55,8 @@ __all__ = [
     "Device",
     "DeviceError",
     "DeviceWarning",
+    "Observation",
+    "Pace",
     "ReplayCache",
     "SeamActionAttemptFailedError",
     "SeamActionAttemptTimeoutError",
@@ -71,11 +73,13 @@ __all__ = [
     "SeamTimeoutError",
     "SeamUnauthorizedError",
     "SeamWebhookSignatureError",
+    "Timing",
     "Webhook",
     "Workspace",
-    "action_attempt_poll_delay",
     "is_usable_secret",
+    "learned_pace",
     "masked_code",
+    "prior_pace",
     "sign_webhook",
     "verify_webhook",
 ]

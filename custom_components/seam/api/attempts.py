@@ -13,21 +13,7 @@ ACTION_ATTEMPT_TIMEOUT = 45.0
 # 30 s (hub-bridged ones take 10-30 s) is confirmed with no poll at all.
 PUSHED_FIRST_POLL = 30.0
 PUSHED_POLL_INTERVAL = 10.0
-# Polls of an action attempt: gaps of 20 % of (time waited + 1 s), so poll k comes at
-# 9^(k/12) - 1 s. That is the schedule whose worst wait, relative to "10 % of the actuation
-# + 100 ms", is smallest (2x, at every point) among those that reach 8 s in 12 polls.
-_POLL_GROWTH = 9 ** (1 / 12) - 1
-_MAX_POLL_GAP = 5.0
-
-
-def action_attempt_poll_delay(elapsed: float) -> float:
-    """Seconds to wait before the next `/action_attempts/get`, `elapsed` after the command.
-
-    The first poll comes after 0.2 s; a lock that finishes at any time T is seen at most
-    0.2 x T + 0.2 s later (5 s at most), and an 8 s actuation costs 12 polls, not the 16 of a
-    0.5 s tick.
-    """
-    return min(_POLL_GROWTH * (elapsed + 1.0), _MAX_POLL_GAP)
+# Without webhooks, polls follow each lock's learned pace: see `actuation.poll_delay`.
 
 
 class SeamActionAttemptFailedError(SeamError):

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 import logging
 
+from . import actuation
+from .actuation import Pace, Timing
 from .attempts import (
     ACTION_ATTEMPT_TIMEOUT,
     PUSHED_FIRST_POLL,
     PUSHED_POLL_INTERVAL,
     SeamActionAttemptFailedError,
     SeamActionAttemptTimeoutError,
-    action_attempt_poll_delay,
 )
 from .errors import (
     SeamConnectionError,
@@ -119,13 +120,17 @@ class SeamClient(SeamTransport):
         *,
         max_wait: float = ACTION_ATTEMPT_TIMEOUT,
         pushed: asyncio.Future[ActionAttempt] | None = None,
+        pace: Pace | None = None,
+        timing: Timing | None = None,
     ) -> ActionAttempt:
         """Wait until the attempt succeeds (returned) or fails (raised), at most `max_wait` s.
 
-        Without `pushed`, polls on `action_attempt_poll_delay`'s schedule. With `pushed` (a
-        future that a webhook receiver resolves with the attempt's outcome), the outcome comes
-        from it, and one read of the finished attempt adds its details; polling while waiting
-        is only a safety net: at `PUSHED_FIRST_POLL` s, then every `PUSHED_POLL_INTERVAL` s.
+        Without `pushed`, polls on `actuation.poll_delay`'s schedule for the lock's `pace`
+        (None: nothing learned). With `pushed` (a future that a webhook receiver resolves with
+        the attempt's outcome), the outcome comes from it, and one read of the finished attempt
+        adds its details; polling while waiting is only a safety net: at `PUSHED_FIRST_POLL`
+        s, then every `PUSHED_POLL_INTERVAL` s. `timing`, when given, is told when the outcome
+        came and when the last poll still said pending: what the wait observed of the lock.
 
         Errors carry the request id of `action_attempt`, i.e. of the command that started it.
         Raises `SeamActionAttemptFailedError` with Seam's error, or
@@ -134,13 +139,14 @@ class SeamClient(SeamTransport):
         """
         loop = asyncio.get_running_loop()
         start = loop.time()
+        timing = timing if timing is not None else Timing()
         attempt = action_attempt
         while attempt.is_pending:
             elapsed = loop.time() - start
             if elapsed >= max_wait:
                 raise SeamActionAttemptTimeoutError(attempt, elapsed, action_attempt.request_id)
             if pushed is None:
-                await asyncio.sleep(min(action_attempt_poll_delay(elapsed), max_wait - elapsed))
+                await asyncio.sleep(min(actuation.poll_delay(pace, elapsed), max_wait - elapsed))
             else:
                 try:
                     attempt = await asyncio.wait_for(
@@ -153,13 +159,21 @@ class SeamClient(SeamTransport):
                 except TimeoutError:
                     pass
                 else:
+                    timing.done_at, timing.pushed = loop.time() - start, True
                     # Seam's outcome events carry neither a failure's reason nor a success's
                     # `result.was_confirmed_by_device`: one read of the finished attempt does.
                     detailed = await self._poll_action_attempt(attempt)
                     if detailed.status is attempt.status:
                         attempt = detailed
                     continue
-            attempt = await self._poll_action_attempt(attempt)
+            sent = loop.time() - start
+            polled = await self._poll_action_attempt(attempt)
+            if polled is not attempt:  # Seam answered (a failed poll keeps what we had)
+                if polled.is_pending:
+                    timing.pending_at = sent
+                else:
+                    timing.done_at = loop.time() - start
+            attempt = polled
         if attempt.status is ActionAttemptStatus.ERROR:
             raise SeamActionAttemptFailedError(attempt, action_attempt.request_id)
         return attempt
