@@ -78,7 +78,9 @@ async def _measure_home_assistant(
 ) -> dict[str, list[dict[str, Any]]]:
     """Lock from unlocked `runs[actuation]` times per actuation; one record per command.
 
-    `unlearned`: each command as the lock's first (its pace forgotten before it).
+    Each actuation is a lock of that pace: the first command of each is the lock's first (its
+    pace forgotten before it), the others learn from it. `unlearned`: every command as the
+    lock's first.
     """
     entry = hass.config_entries.async_entries("seam")[0]
     coordinator = entry.runtime_data.coordinator
@@ -87,12 +89,12 @@ async def _measure_home_assistant(
     try:
         for actuation, count in runs.items():
             device.actuation_delay = actuation
-            for _ in range(count):
+            for run in range(count):
                 # Start unlocked, as Seam reports it; Home Assistant reads it in one refresh.
                 device.locked = False
                 await coordinator.async_refresh()
                 assert hass.states.get(ENTITY).state == LockState.UNLOCKED
-                if unlearned:
+                if unlearned or run == 0:
                     entry.runtime_data.locks.paces.forget(device.device_id)
                 before = set(simulator.action_attempts)
                 mark = len(simulator.requests)

@@ -44,8 +44,11 @@ EARLY_POLL_FROM = 4.0
 SETTLED = 3
 # ... and its polls are this much sparser (it may be wide).
 FEW_GAP = 1.5
-# After the window, gaps grow by this share of the time past it (up to the 20 % + 0.2 s bound).
+# After the window, gaps grow by this share of the time past it (up to the 20 % + 0.2 s bound),
+# while the command may be a rare slow one (up to this factor of the window's end); past that
+# the lock has changed, and gaps are the widest that bound allows.
 LATE_GROWTH = 0.1
+CHANGED = 2.5
 # A poll due sooner than this is taken as done (a timer may wake a little early).
 _DUE = 0.02
 
@@ -158,7 +161,8 @@ def poll_delay(pace: Pace | None, elapsed: float) -> float:
       error Seam reports at once, is seen at most about as late again as it took). While
       fewer than 3 commands were seen, from half the window's start polls come as outside it.
     - In the window: every `gap` (5 % of the pace, 0.1-0.3 s; twice that while unsettled).
-    - After it: gaps growing again, at most to 20 % of the time waited + 0.2 s.
+    - After it: gaps growing by 10 % of the time past it while the command may be a rare slow
+      one (to 2.5 times the window's end), then as wide as 20 % of the time waited + 0.2 s.
     - Never more than 5 s between polls.
     """
     return min(_delay(pace, elapsed), MAX_GAP)
@@ -171,6 +175,8 @@ def _delay(pace: Pace | None, elapsed: float) -> float:
         return _before_window(pace, elapsed)
     if elapsed < pace.end:
         return pace.gap * (FEW_GAP if pace.observations < SETTLED else 1)
+    if elapsed >= pace.end * CHANGED:
+        return _outside_gap(elapsed)  # not a rare slow command: the lock has changed
     late = pace.gap + LATE_GROWTH * (elapsed - pace.end)
     return max(pace.gap, min(_outside_gap(elapsed), late))
 
