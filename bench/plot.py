@@ -68,6 +68,12 @@ def _panel(
     for x_value, y_value, color, cold in points:
         x, y = _x(left, width, x_value), _y(top, height, y_value, top_value)
         fill = "none" if cold else color
+        if y_value > top_value:  # off the chart: a triangle at its top edge
+            parts.append(
+                f'<polygon points="{x - 4:.1f},{y + 6:.1f} {x + 4:.1f},{y + 6:.1f} {x:.1f},{y:.1f}" '
+                f'fill="{fill}" stroke="{color}"/>'
+            )
+            continue
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="{fill}" stroke="{color}" '
             'stroke-width="1.2" fill-opacity="0.75"/>'
@@ -114,7 +120,7 @@ def svg(fleet: dict[str, Any]) -> str:
         x += 30 + 7 * len(label)
     parts.append(
         f'<text x="{x}" y="{legend_y + 4}">filled: warm · hollow: cold (a lock\'s first '
-        f"{cold})</text>"
+        f"{cold}) · ▲ off the chart</text>"
     )
     parts.append("</svg>")
     return "\n".join(parts)

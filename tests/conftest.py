@@ -75,14 +75,21 @@ def fast_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """
     if request.node.get_closest_marker("real_waits"):
         return
-    schedule = actuation_module.poll_delay
+    schedule, growing = actuation_module.poll_delay, actuation_module.growing_delay
 
     def scaled_schedule(pace: Pace | None, elapsed: float) -> float:
-        # The schedule of a lock with nothing learned: paces learned from scaled waits would
-        # be scaled too. Tests of the learning itself run at the real pace.
-        return schedule(None, elapsed * TIME_SCALE) / TIME_SCALE
+        # Nothing learned: the first polls, 0.2 s apart, would be slept through by every test.
+        # A learned pace is in the simulator's real seconds already: its schedule as it is.
+        if pace is None:
+            return schedule(None, elapsed * TIME_SCALE) / TIME_SCALE
+        return schedule(pace, elapsed)
 
     monkeypatch.setattr(actuation_module, "poll_delay", scaled_schedule)
+    monkeypatch.setattr(
+        actuation_module,
+        "growing_delay",
+        lambda elapsed: growing(elapsed * TIME_SCALE) / TIME_SCALE,
+    )
     for name in ("PUSHED_FIRST_POLL", "PUSHED_POLL_INTERVAL"):
         monkeypatch.setattr(client_module, name, getattr(client_module, name) / TIME_SCALE)
     for module, name in (

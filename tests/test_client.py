@@ -381,10 +381,13 @@ async def test_with_webhooks_a_delivery_that_never_comes_is_covered_by_a_late_po
     lock = simulator.add_lock(actuation_delay=0.1)
     attempt = await client.lock_door(lock.device_id)
     never: asyncio.Future[ActionAttempt] = asyncio.get_running_loop().create_future()
+    timing = Timing()
 
-    done = await client.wait_for_action_attempt(attempt, pushed=never)
+    done = await client.wait_for_action_attempt(attempt, pushed=never, timing=timing)
 
     assert done.status is ActionAttemptStatus.SUCCESS
+    # A poll 0.6 s in says only that the lock was done by then: nothing to learn from.
+    assert timing.observation() is None
     [command] = [r for r in simulator.requests if r.path == "/locks/lock_door"]
     [poll] = [r for r in simulator.requests if r.path == "/action_attempts/get"]
     assert poll.at - command.at >= 0.6  # a sleep is never shorter than asked

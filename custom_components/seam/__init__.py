@@ -77,7 +77,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> boo
     """Unload a Seam workspace; commands under way stop first, so none outlives the entry."""
     entry.runtime_data.locks.async_stop()
     # What was learned is written now, so that a reload reads all of it.
-    await entry.runtime_data.locks.paces.async_save()
+    await entry.runtime_data.locks.paces.async_close()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

@@ -207,8 +207,9 @@ class LockAccessCodes:
 
     async def _async_wait(self, attempt: ActionAttempt | None) -> None:
         if attempt is not None:
+            # Programmed through the lock's hub: no lock's pace to learn, gaps that grow.
             await self._client.wait_for_action_attempt(
-                attempt, max_wait=ACCESS_CODE_ATTEMPT_TIMEOUT
+                attempt, max_wait=ACCESS_CODE_ATTEMPT_TIMEOUT, growing=True
             )
 
     async def _async_failed(

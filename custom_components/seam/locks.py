@@ -252,7 +252,7 @@ class SeamLocks:
         for device_id in self.by_id.keys() - devices.keys():
             # Seam no longer lists it: its commands end here, its entities leave.
             self.by_id.pop(device_id).async_stop()
-            self.paces.forget(device_id)
+        self.paces.keep_only(devices)
 
     @callback
     def async_stop(self) -> None:

@@ -9,14 +9,16 @@ learned borrows the pace of the other locks of its model, when they agree.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .api import Device, Observation, Pace, learned_pace, prior_pace
 from .api.actuation import HISTORY
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
 # Saved this long after the last command, not after each one; unloading saves at once.
@@ -38,11 +40,16 @@ class LockPaces:
         )
         self._observations: dict[str, deque[Observation]] = {}
         self._models: dict[str, str] = {}
-        self._dirty = False
+        self._dirty = False  # changed since the last write, which is then scheduled
+        self._closed = False
 
     async def async_load(self) -> None:
         """Read what earlier runs learned; anything unreadable is left out, never fatal."""
-        data = await self._store.async_load()
+        try:
+            data = await self._store.async_load()
+        except (HomeAssistantError, OSError, ValueError, NotImplementedError) as err:
+            LOGGER.warning("Could not read how long each Seam lock takes; learning anew: %s", err)
+            return
         locks = data.get("locks") if isinstance(data, dict) else None
         if not isinstance(locks, dict):
             return
@@ -71,24 +78,49 @@ class LockPaces:
     @callback
     def add(self, device: Device, observation: Observation) -> None:
         """Learn from one confirmed command; saved a little later."""
+        if self._closed:
+            return
         history = self._observations.setdefault(device.device_id, deque(maxlen=HISTORY))
         history.append(observation)
         self._models[device.device_id] = model_of(device)
-        self._dirty = True
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        self._changed()
+
+    @callback
+    def keep_only(self, device_ids: Iterable[str]) -> None:
+        """Forget the locks Seam no longer lists, also those removed while HA was off.
+
+        Their paces go with them, and no longer count for their model.
+        """
+        for device_id in self._observations.keys() - set(device_ids):
+            self.forget(device_id)
 
     @callback
     def forget(self, device_id: str) -> None:
-        """A lock Seam no longer lists: its pace goes with it."""
-        if self._observations.pop(device_id, None) is not None:
+        """Forget what was learned of one lock."""
+        if not self._closed and self._observations.pop(device_id, None) is not None:
             self._models.pop(device_id, None)
+            self._changed()
+
+    @callback
+    def _changed(self) -> None:
+        # One write per SAVE_DELAY at most, however often commands come (a new call to
+        # async_delay_save would push the write back each time).
+        if not self._dirty:
             self._dirty = True
             self._store.async_delay_save(self._data, SAVE_DELAY)
 
-    async def async_save(self) -> None:
-        """Write now what is not yet written (on unload, before a reload reads it)."""
+    async def async_close(self) -> None:
+        """The entry unloads: write now what is not yet written, then learn no more.
+
+        A reload then reads all of it, and no late write of this instance overwrites what the
+        next one saves.
+        """
+        self._closed = True
         if self._dirty:
-            await self._store.async_save(self._data())
+            try:
+                await self._store.async_save(self._data())
+            except (HomeAssistantError, OSError, ValueError) as err:
+                LOGGER.warning("Could not save how long each Seam lock takes: %s", err)
 
     async def async_remove(self) -> None:
         """The entry is deleted: so is what it learned."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-import math
 import statistics
 
 # Observations kept per lock: enough for a stable median, few enough to follow a lock that
@@ -25,7 +24,7 @@ UNUSUAL = 1.5
 # With few observations the window is widened, since the lock's own variation is not yet known.
 FIRST_MARGIN = 0.15
 # Gaps inside the window: a share of the pace, kept within these bounds.
-WINDOW_SHARE = 0.05
+WINDOW_SHARE = 0.07
 WINDOW_GAP = (0.1, 0.3)
 # Outside what was learned (later than the window, or with nothing learned), a lock that
 # finishes at T is seen by 1.2 T + 0.2 s at the latest, as with the schedule before learning.
@@ -37,8 +36,6 @@ COLD_SHARE = 0.05
 MAX_GAP = 5.0
 # Other locks' paces serve as a new lock's prior only when they agree this closely.
 PRIOR_AGREEMENT = 1.5
-# A window starting this late gets one poll before it, at half its start.
-EARLY_POLL_FROM = 4.0
 # Fewer observations than this may include a rare slow command: the window is not trusted
 # yet, and from half its start polls come as they would outside it.
 SETTLED = 3
@@ -49,6 +46,14 @@ FEW_GAP = 1.5
 # the lock has changed, and gaps are the widest that bound allows.
 LATE_GROWTH = 0.1
 CHANGED = 2.5
+# An observation within this (or this share of its time) places the lock's finish closely.
+NARROW = 0.5
+NARROW_SHARE = 0.25
+# No stored observation is longer than this (twice the longest wait for an action attempt).
+LONGEST = 90.0
+# Before the window, a poll comes at this time, then at most every 5 s: an early end (an error
+# Seam reports at once, say) is seen by 2 s, or at most 5 s after it.
+EARLY_POLLS = (2.0,)
 # A poll due sooner than this is taken as done (a timer may wake a little early).
 _DUE = 0.02
 
@@ -65,6 +70,11 @@ class Observation:
         """The middle of what is known."""
         return (self.low + self.high) / 2
 
+    @property
+    def narrow(self) -> bool:
+        """Seen closely: within half a second, or a quarter of the time."""
+        return self.high - self.low <= max(NARROW, NARROW_SHARE * self.high)
+
     def as_list(self) -> list[float]:
         """For storage: [low, high], rounded to milliseconds."""
         return [round(self.low, 3), round(self.high, 3)]
@@ -75,7 +85,10 @@ class Observation:
         if (
             isinstance(value, list)
             and len(value) == 2
-            and all(isinstance(v, int | float) and v >= 0 for v in value)
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= LONGEST
+                for v in value
+            )
             and value[0] <= value[1]
         ):
             return cls(float(value[0]), float(value[1]))
@@ -117,9 +130,12 @@ def learned_pace(observations: Sequence[Observation]) -> Pace | None:
     if not observations:
         return None
     typical = statistics.median(o.mid for o in observations)
-    every = sorted(o.mid for o in observations)
-    # Without the rare slow (or fast) ones; when none is usual (two far apart), with all.
-    mids = [mid for mid in every if typical / UNUSUAL <= mid <= typical * UNUSUAL] or every
+    usual = [o for o in observations if typical / UNUSUAL <= o.mid <= typical * UNUSUAL]
+    # The window comes from what was seen closely: a command that ended between two polls far
+    # apart (before the window, say) says little of where in between. Without the rare slow
+    # (or fast) ones; when there is nothing else, from all.
+    narrow = [o for o in usual if o.narrow]
+    mids = sorted(o.mid for o in (narrow or usual or observations))
     gap = min(max(typical * WINDOW_SHARE, WINDOW_GAP[0]), WINDOW_GAP[1])
     margin = max(gap, typical * FIRST_MARGIN / len(mids))
     # The usual spread: all of it with few observations, the middle 80 % with more.
@@ -134,8 +150,9 @@ def prior_pace(others: Iterable[Pace]) -> Pace | None:
     paces = list(others)
     if not paces:
         return None
-    typicals = [p.typical for p in paces]
-    if max(typicals) > min(typicals) * PRIOR_AGREEMENT:
+    typicals = sorted(p.typical for p in paces)
+    trim = len(typicals) // 10  # one odd lock among many does not silence the rest
+    if typicals[-1 - trim] > typicals[trim] * PRIOR_AGREEMENT:
         return None  # the model says little about this lock's pace
     start, end = min(p.start for p in paces), max(p.end for p in paces)
     middle = statistics.median(typicals)
@@ -150,17 +167,26 @@ def _outside_gap(elapsed: float) -> float:
     return min(GROWTH * elapsed + FIRST_POLL, MAX_GAP)
 
 
+def growing_delay(elapsed: float) -> float:
+    """Seconds to the next poll of an action attempt that is no lock's move.
+
+    Access codes are programmed through the lock's hub, in tens of seconds: gaps of 20 % of
+    (the time waited + 1 s), at most 5 s.
+    """
+    return min(GROWTH * (elapsed + 1.0), MAX_GAP)
+
+
 def poll_delay(pace: Pace | None, elapsed: float) -> float:
     """Seconds until the next poll, `elapsed` seconds after the command was answered.
 
     - Nothing learned: gaps of 20 % of the time waited + 0.2 s, but no wider than the SDK's
       0.5 s until 10 s, then 5 % of the time waited: never slower than the SDK to see a lock
       finish, and at most 0.2 x T + 0.2 s late.
-    - Before the window: polls evenly spaced to its start, as few as keep gaps within 5 s, and
-      one at half its start when it starts 4 s or later (a lock that ends early, e.g. an
-      error Seam reports at once, is seen at most about as late again as it took). While
-      fewer than 3 commands were seen, from half the window's start polls come as outside it.
-    - In the window: every `gap` (5 % of the pace, 0.1-0.3 s; twice that while unsettled).
+    - Before the window: at 2 s (when it starts later), then at most 5 s apart, then at its
+      start: a lock that ends early (an error Seam reports at once, say) is seen by 2 s, or
+      at most 5 s after it ended. While fewer than 3 commands were seen, from half the
+      window's start polls come as outside it (the one seen may have been a rare slow one).
+    - In the window: every `gap` (7 % of the pace, 0.1-0.3 s; 1.5 times that while unsettled).
     - After it: gaps growing by 10 % of the time past it while the command may be a rare slow
       one (to 2.5 times the window's end), then as wide as 20 % of the time waited + 0.2 s.
     - Never more than 5 s between polls.
@@ -182,16 +208,18 @@ def _delay(pace: Pace | None, elapsed: float) -> float:
 
 
 def _before_window(pace: Pace, elapsed: float) -> float:
-    """Few polls, evenly spaced, up to the window's start (settled) or half of it (not yet)."""
+    """Few polls up to the window's start (settled) or half of it (not yet), then the start.
+
+    At 2 s when the window starts later, then at most 5 s apart (the caller caps). Not
+    yet settled: one of so few commands may have been a rare slow one, so from half the
+    window's start on, polls come as they would outside it.
+    """
     unsettled = pace.observations < SETTLED
-    # Not yet settled: one of so few may have been a rare slow one, so from half the window's
-    # start on, polls come as they would outside it.
     until = pace.start / 2 if unsettled else pace.start
-    count = max(math.ceil(until / MAX_GAP) - 1, 0)  # so that no gap is longer than 5 s
-    if not unsettled and pace.start >= EARLY_POLL_FROM:
-        count = max(count, 1)
-    step = until / (count + 1)
-    for poll in range(1, count + 2):
-        if poll * step > elapsed + _DUE:
-            return poll * step - elapsed
-    return min(_outside_gap(elapsed), pace.start - elapsed)
+    for poll in (*EARLY_POLLS, until):
+        if elapsed < poll - _DUE and poll <= until:
+            step = poll - elapsed
+            # No poll just before the next one: one gap of the window or less apart.
+            return until - elapsed if until - (elapsed + step) < pace.gap else step
+    step = min(_outside_gap(elapsed), pace.start - elapsed)
+    return pace.start - elapsed if pace.start - (elapsed + step) < pace.gap else step

@@ -122,6 +122,7 @@ class SeamClient(SeamTransport):
         pushed: asyncio.Future[ActionAttempt] | None = None,
         pace: Pace | None = None,
         timing: Timing | None = None,
+        growing: bool = False,
     ) -> ActionAttempt:
         """Wait until the attempt succeeds (returned) or fails (raised), at most `max_wait` s.
 
@@ -130,7 +131,9 @@ class SeamClient(SeamTransport):
         the attempt's outcome), the outcome comes from it, and one read of the finished attempt
         adds its details; polling while waiting is only a safety net: at `PUSHED_FIRST_POLL`
         s, then every `PUSHED_POLL_INTERVAL` s. `timing`, when given, is told when the outcome
-        came and when the last poll still said pending: what the wait observed of the lock.
+        came and when the last poll still said pending: what the wait observed of the lock
+        (with `pushed`, only a pushed outcome tells: a safety-net poll far apart says little).
+        `growing`: polls on `actuation.growing_delay` instead (no lock's move, e.g. a code).
 
         Errors carry the request id of `action_attempt`, i.e. of the command that started it.
         Raises `SeamActionAttemptFailedError` with Seam's error, or
@@ -146,7 +149,12 @@ class SeamClient(SeamTransport):
             if elapsed >= max_wait:
                 raise SeamActionAttemptTimeoutError(attempt, elapsed, action_attempt.request_id)
             if pushed is None:
-                await asyncio.sleep(min(actuation.poll_delay(pace, elapsed), max_wait - elapsed))
+                delay = (
+                    actuation.growing_delay(elapsed)
+                    if growing
+                    else actuation.poll_delay(pace, elapsed)
+                )
+                await asyncio.sleep(min(delay, max_wait - elapsed))
             else:
                 try:
                     attempt = await asyncio.wait_for(
@@ -168,7 +176,7 @@ class SeamClient(SeamTransport):
                     continue
             sent = loop.time() - start
             polled = await self._poll_action_attempt(attempt)
-            if polled is not attempt:  # Seam answered (a failed poll keeps what we had)
+            if pushed is None and polled is not attempt:  # Seam answered (not a failed poll)
                 if polled.is_pending:
                     timing.pending_at = sent
                 else:
