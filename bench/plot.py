@@ -69,10 +69,8 @@ def _panel(
         x, y = _x(left, width, x_value), _y(top, height, y_value, top_value)
         fill = "none" if cold else color
         if y_value > top_value:  # off the chart: a triangle at its top edge
-            parts.append(
-                f'<polygon points="{x - 4:.1f},{y + 6:.1f} {x + 4:.1f},{y + 6:.1f} {x:.1f},{y:.1f}" '
-                f'fill="{fill}" stroke="{color}"/>'
-            )
+            corners = f"{x - 4:.1f},{y + 6:.1f} {x + 4:.1f},{y + 6:.1f} {x:.1f},{y:.1f}"
+            parts.append(f'<polygon points="{corners}" fill="{fill}" stroke="{color}"/>')
             continue
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="{fill}" stroke="{color}" '
