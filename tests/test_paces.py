@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -20,6 +21,7 @@ from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.storage import Store
 from tests.conftest import setup_integration
 from tests.simulator import Outcome, SeamSimulator, SimDevice
 
@@ -291,3 +293,33 @@ async def test_removing_the_entry_or_the_lock_forgets_its_pace(
     assert await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert f"{DOMAIN}.paces.{config_entry.entry_id}" not in hass_storage
+
+
+async def test_storage_that_fails_is_not_fatal(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A read that fails starts from nothing; a write that fails on unload does not stop it."""
+    front_door.actuation_delay = 0.0
+
+    class FailingStore(Store[dict[str, Any]]):
+        async def async_load(self) -> dict[str, Any] | None:
+            raise OSError("disk gone")
+
+        async def async_save(self, data: dict[str, Any]) -> None:
+            raise OSError("disk full")
+
+    with patch("custom_components.seam.paces.Store", FailingStore):
+        await setup_integration(hass, config_entry)
+        assert "learning anew: disk gone" in caplog.text
+        await command(hass, simulator, "lock")
+        assert hass.states.get(FRONT).state == LockState.LOCKED
+        paces = config_entry.runtime_data.locks.paces
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+    assert "Could not save how long each Seam lock takes: disk full" in caplog.text
+    # Closed: a late device-list read forgets nothing and writes nothing.
+    paces.keep_only([])
+    assert paces.diagnostics("front_door_id") is not None
