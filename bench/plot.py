@@ -14,6 +14,8 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
+from demo.stack import CHROMIUM_ARGS
+
 WIDTH, HEIGHT = 1100, 490
 PANEL = (70, 60, 470, 320)  # left, top, width, height of the first panel
 GAP = 90
@@ -23,16 +25,6 @@ SCHEDULES = (
     ("fixed", "Home Assistant before learning", "#e69f00"),
     ("learning", "Home Assistant learning each lock", "#0072b2"),
 )
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _x(left: float, width: float, seconds: float) -> float:

@@ -34,6 +34,19 @@ LOOPBACK = "127.0.0.1"
 FAKE_API_KEY = "seam_apikey1_token"
 REAL_API_URL = "https://connect.getseam.com"
 
+# Debian's Chromium as Playwright drives it here (the browser test, the benchmark's picture):
+# headless, and with nothing that would reach for the internet, which this machine has not.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
 DEMO_NAME = "Demo"

@@ -32,6 +32,7 @@ from playwright.sync_api import (
 import pytest
 
 from demo.stack import (
+    CHROMIUM_ARGS,
     DEMO_PASSWORD,
     DEMO_USERNAME,
     REPO_ROOT,
@@ -45,16 +46,6 @@ ARTIFACTS = REPO_ROOT / "test-results" / "e2e"
 DOCS_IMAGES = REPO_ROOT / "docs" / "images"
 # Screenshots (in ARTIFACTS) that docs/DEMO.md shows.
 DOCS_PICTURES = ("config_flow.png", "dashboard.png", "locking.png", "failure_notification.png")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 TIMEOUT_MS = 20_000
 DELAY = "1.5-2"  # seconds a lock takes at Seam's fake server
