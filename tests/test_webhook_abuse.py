@@ -123,16 +123,27 @@ async def test_a_replay_within_the_signature_window_is_ignored_after_any_number_
     assert pushed.runtime_data.push.replayed == 1
 
 
+def expiring_soon() -> int:
+    """A signing time whose signature expires 2-3 s from now (whole seconds, as Seam's)."""
+    return int(time.time() - SIGNATURE_TOLERANCE + 3)
+
+
+async def until_expired(sent_at: int) -> None:
+    """Real time passes until a signature made at `sent_at` has expired."""
+    await asyncio.sleep(max(0.0, sent_at + SIGNATURE_TOLERANCE - time.time()) + 0.1)
+
+
 async def test_ids_are_forgotten_when_their_signature_expires_and_a_replay_then_fails_it(
     hass: HomeAssistant, pushed: MockConfigEntry, reachable: Post
 ) -> None:
     path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
-    # Signed almost five minutes ago: it expires a second from now.
-    old = delivery(pushed, "evt_old", sent_at=int(time.time() - SIGNATURE_TOLERANCE + 1))
+    # Signed almost five minutes ago: it expires 2-3 s from now.
+    sent_at = expiring_soon()
+    old = delivery(pushed, "evt_old", sent_at=sent_at)
     assert (await reachable(path, **old)).status == 200
     seen = pushed.runtime_data.webhooks.seen
     assert "evt_old" in seen
-    await asyncio.sleep(2.1)
+    await until_expired(sent_at)
     assert (await reachable(path, **delivery(pushed, "evt_new"))).status == 200
     assert "evt_old" not in seen
     assert len(seen) == 1
@@ -149,10 +160,10 @@ async def test_a_full_replay_memory_turns_new_deliveries_away_until_room_is_made
     """Nothing is forgotten early: at the bound a new delivery gets 503, and Seam retries."""
     path = f"/api/webhook/{pushed.data[CONF_WEBHOOK_ID]}"
     pushed.runtime_data.webhooks.seen.capacity = 3
-    soon = int(time.time() - SIGNATURE_TOLERANCE + 1)
+    sent = [expiring_soon() for _ in range(3)]
     for n in range(3):
         event = "lock.unlocked" if n % 2 else "lock.locked"
-        response = await reachable(path, **delivery(pushed, f"evt_{n}", event, sent_at=soon))
+        response = await reachable(path, **delivery(pushed, f"evt_{n}", event, sent_at=sent[n]))
         assert response.status == 200
     await hass.async_block_till_done()
     assert hass.states.get(FRONT).state == LockState.LOCKED
@@ -163,11 +174,11 @@ async def test_a_full_replay_memory_turns_new_deliveries_away_until_room_is_made
     assert "too many deliveries" in refusal_lines(caplog)[0]
     # The replays of the three are still refused while their signatures hold.
     for n in range(3):
-        replay = delivery(pushed, f"evt_{n}", sent_at=soon)
+        replay = delivery(pushed, f"evt_{n}", sent_at=sent[n])
         assert (await reachable(path, **replay)).status == 200
     assert pushed.runtime_data.push.deliveries == 3
     # Their signatures expire: Seam's retry of the turned-away delivery is taken.
-    await asyncio.sleep(2.1)
+    await until_expired(max(sent))
     retry = await reachable(path, **delivery(pushed, "evt_late", "lock.unlocked"))
     assert retry.status == 200
     await hass.async_block_till_done()
