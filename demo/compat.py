@@ -27,6 +27,7 @@ import contextlib
 from dataclasses import dataclass
 import json
 import os
+from pathlib import Path
 import re
 import shutil
 import sys
@@ -391,15 +392,12 @@ def _drive(ha: HomeAssistant, seam: SeamServer, entry_id: str) -> None:
         raise SmokeFailure(f"Home Assistant answered in an unexpected shape: {err!r}") from err
 
 
-def _report_log(log_path: Any) -> list[LogRecord]:
-    """The log's offending records, printed (none when there is no log)."""
+def _offending_log_records(log_path: Path) -> list[LogRecord]:
+    """The log's offending records (none when there is no log)."""
     try:
-        records = offending_records(log_path.read_text(errors="replace"))
+        return offending_records(log_path.read_text(errors="replace"))
     except OSError:
         return []
-    for record in records:
-        _say(record.text)
-    return records
 
 
 def run(keep: bool = False) -> int:
@@ -436,15 +434,19 @@ def run(keep: bool = False) -> int:
             ha.stop()
         if seam is not None:
             seam.stop()
+    records = _offending_log_records(log)
     if failure is not None:
         _say(f"compat: FAILED on Home Assistant {ha_version}: {failure}")
-        if _report_log(log):
+        for record in records:
+            _say(record.text)
+        if records:
             _say(f"  (the records above, from {log}, name Seam)")
         _say(f"  logs: {folder}")
         return 1
-    if records := offending_records(log.read_text(errors="replace")):
+    if records:
         _say(f"compat: FAILED on Home Assistant {ha_version}: {len(records)} record(s) in {log}:")
-        _report_log(log)
+        for record in records:
+            _say(record.text)
         return 1
     _say("ok  the log has no error naming Seam and no deprecation warning about it")
     _say(f"compat: Home Assistant {ha_version} passed in {time.monotonic() - started:.1f} s")

@@ -7,6 +7,7 @@ polls come. They look at what Seam saw (the simulator's requests) and at what th
 
 from __future__ import annotations
 
+import asyncio
 from itertools import pairwise
 from typing import Any
 from unittest.mock import patch
@@ -22,7 +23,7 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
-from tests.conftest import setup_integration
+from tests.conftest import setup_integration, wait_for_state
 from tests.simulator import Outcome, SeamSimulator, SimDevice
 
 FRONT = "lock.front_door"
@@ -323,3 +324,28 @@ async def test_storage_that_fails_is_not_fatal(
     # Closed: a late device-list read forgets nothing and writes nothing.
     paces.keep_only([])
     assert paces.diagnostics("front_door_id") is not None
+
+
+@pytest.mark.real_waits
+async def test_a_command_whose_caller_gave_up_still_teaches_once_seam_confirms(
+    hass: HomeAssistant,
+    simulator: SeamSimulator,
+    config_entry: MockConfigEntry,
+    front_door: SimDevice,
+) -> None:
+    """A script cancelled mid-command: the command goes on, and its end is learned once."""
+    front_door.actuation_delay = 0.4
+    await setup_integration(hass, config_entry)
+    caller = hass.async_create_task(
+        hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    )
+    await asyncio.sleep(0.1)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    await wait_for_state(hass, FRONT, LockState.LOCKED)
+    await hass.async_block_till_done()
+    observations = config_entry.runtime_data.locks.paces.diagnostics("front_door_id")
+    assert observations is not None
+    [(low, high)] = observations["observations"]
+    assert low <= 0.4 <= high

@@ -40,6 +40,8 @@ class LockPaces:
         )
         self._observations: dict[str, deque[Observation]] = {}
         self._models: dict[str, str] = {}
+        # A model's prior, from its other locks: worked out once until something is learned.
+        self._priors: dict[str, Pace | None] = {}
         self._dirty = False  # changed since the last write, which is then scheduled
         self._closed = False
 
@@ -68,12 +70,14 @@ class LockPaces:
         if own:
             return learned_pace(own)
         model = model_of(device)
-        return prior_pace(
-            pace
-            for device_id, observations in self._observations.items()
-            if self._models.get(device_id) == model
-            and (pace := learned_pace(observations)) is not None
-        )
+        if model not in self._priors:
+            self._priors[model] = prior_pace(
+                pace
+                for device_id, observations in self._observations.items()
+                if self._models.get(device_id) == model
+                and (pace := learned_pace(observations)) is not None
+            )
+        return self._priors[model]
 
     @callback
     def add(self, device: Device, observation: Observation) -> None:
@@ -103,6 +107,7 @@ class LockPaces:
 
     @callback
     def _changed(self) -> None:
+        self._priors.clear()
         # One write per SAVE_DELAY at most, however often commands come (a new call to
         # async_delay_save would push the write back each time).
         if not self._dirty:

@@ -136,7 +136,7 @@ def learned_pace(observations: Sequence[Observation]) -> Pace | None:
     # (or fast) ones; when there is nothing else, from all.
     narrow = [o for o in usual if o.narrow]
     mids = sorted(o.mid for o in (narrow or usual or observations))
-    gap = min(max(typical * WINDOW_SHARE, WINDOW_GAP[0]), WINDOW_GAP[1])
+    gap = _window_gap(typical)
     margin = max(gap, typical * FIRST_MARGIN / len(mids))
     # The usual spread: all of it with few observations, the middle 80 % with more.
     trim = len(mids) // 10
@@ -158,8 +158,12 @@ def prior_pace(others: Iterable[Pace]) -> Pace | None:
     middle = statistics.median(typicals)
     # Widened as if from one observation: the lock itself has not been seen yet.
     margin = middle * FIRST_MARGIN
-    gap = min(max(middle * WINDOW_SHARE, WINDOW_GAP[0]), WINDOW_GAP[1])
-    return Pace(max(0.0, start - margin), end + margin, gap, middle, 0)
+    return Pace(max(0.0, start - margin), end + margin, _window_gap(middle), middle, 0)
+
+
+def _window_gap(typical: float) -> float:
+    """The gap between polls in the window of a lock that takes `typical` seconds."""
+    return min(max(typical * WINDOW_SHARE, WINDOW_GAP[0]), WINDOW_GAP[1])
 
 
 def _outside_gap(elapsed: float) -> float:
@@ -218,8 +222,10 @@ def _before_window(pace: Pace, elapsed: float) -> float:
     until = pace.start / 2 if unsettled else pace.start
     for poll in (*EARLY_POLLS, until):
         if elapsed < poll - _DUE and poll <= until:
-            step = poll - elapsed
-            # No poll just before the next one: one gap of the window or less apart.
-            return until - elapsed if until - (elapsed + step) < pace.gap else step
-    step = min(_outside_gap(elapsed), pace.start - elapsed)
-    return pace.start - elapsed if pace.start - (elapsed + step) < pace.gap else step
+            return _toward(until, poll - elapsed, pace, elapsed)
+    return _toward(pace.start, min(_outside_gap(elapsed), pace.start - elapsed), pace, elapsed)
+
+
+def _toward(target: float, step: float, pace: Pace, elapsed: float) -> float:
+    """`step`, or straight to `target` if the poll would come a window's gap before it or less."""
+    return target - elapsed if target - (elapsed + step) < pace.gap else step
