@@ -5,7 +5,8 @@ environment that has `homeassistant` installed (scripts/setup does it for .venv 
 `scripts/compat` one), writes:
 
 - OUT_DIR/requirements.txt: the requirements of the integrations Home Assistant sets up at each
-  start (its default integrations, those the demo's configuration.yaml names, what the Seam
+  start (its default integrations, those the demo's configuration.yaml names or sets up as config
+  entries (the booking calendar's local_calendar), what the Seam
   integration depends on: `webhook`, and `cloud` after it) and of all their dependencies, with
   requirements_overrides.txt's substitutes put in. With --after-dependencies, also those of
   their after-dependencies (recorder, hassio, bluetooth, ...): all that Home Assistant itself
@@ -59,7 +60,7 @@ def startup_domains() -> set[str]:
     from homeassistant import bootstrap  # noqa: PLC0415
     from homeassistant.const import BASE_PLATFORMS  # noqa: PLC0415
 
-    from .stack import CONFIGURATION_YAML  # noqa: PLC0415
+    from .stack import CONFIG_ENTRY_INTEGRATIONS, CONFIGURATION_YAML  # noqa: PLC0415
 
     seam = json.loads(SEAM_MANIFEST.read_text())
     return {
@@ -67,6 +68,7 @@ def startup_domains() -> set[str]:
         *bootstrap.DEFAULT_INTEGRATIONS,
         *BASE_PLATFORMS,  # bootstrap processes them all, whether set up or not
         *_TOP_LEVEL_KEY.findall(CONFIGURATION_YAML),  # frontend, config, logger
+        *CONFIG_ENTRY_INTEGRATIONS,  # local_calendar, for booking codes
         *seam.get("dependencies", []),
         *seam.get("after_dependencies", []),
     }

@@ -274,6 +274,10 @@ def http_json(
 
 # --- Home Assistant --------------------------------------------------------------------------
 
+# Integrations the demo (and the tests) set up as config entries, besides Seam: a local calendar
+# holds the rental demo's bookings. Their requirements are installed with Home Assistant's own.
+CONFIG_ENTRY_INTEGRATIONS = ("local_calendar",)
+
 CONFIGURATION_YAML = """\
 # Written by the Seam demo (demo/stack.py) at every start: changes here are overwritten.
 # Put your own YAML in packages/ (one file per package) instead.

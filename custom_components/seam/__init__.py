@@ -13,6 +13,8 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SeamClient
+from .booking_calendars import BookingCalendars
+from .booking_store import BookingStore
 from .const import CONF_API_URL, CONF_SEAM_WEBHOOK_ID, DEFAULT_API_URL, DOMAIN
 from .coordinator import SeamCoordinator
 from .data import PushStatus
@@ -51,7 +53,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool
     await coordinator.async_config_entry_first_refresh()
     events = SeamEvents(hass, entry.entry_id, coordinator, locks)
     webhooks = SeamWebhooks(hass, entry, coordinator, events, push)
-    entry.runtime_data = SeamData(client, coordinator, locks, webhooks, push)
+    bookings = BookingCalendars(hass, entry, coordinator)
+    entry.runtime_data = SeamData(client, coordinator, locks, webhooks, push, bookings)
     async_update_repairs(hass, entry)
     entry.async_on_unload(coordinator.async_add_listener(lambda: async_update_repairs(hass, entry)))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -62,7 +65,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> bool
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, callback(lambda _: locks.async_stop()))
     )
     entry.async_create_background_task(hass, webhooks.async_start(), "seam_webhooks")
+    await bookings.async_start()
+    # A booking calendar added, changed or removed: set the entry up again with it.
+    calendars = BookingCalendars.settings_of(entry)
+    entry.async_on_unload(
+        entry.add_update_listener(
+            lambda hass, entry: _async_reload_if_calendars_changed(hass, entry, calendars)
+        )
+    )
     return True
+
+
+async def _async_reload_if_calendars_changed(
+    hass: HomeAssistant, entry: SeamConfigEntry, calendars: dict[str, Any]
+) -> None:
+    """Reload for a change of booking calendars only (the entry also stores webhook ids)."""
+    if BookingCalendars.settings_of(entry) != calendars:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _client(hass: HomeAssistant, data: Mapping[str, Any]) -> SeamClient:
@@ -78,6 +97,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> boo
     entry.runtime_data.locks.async_stop()
     # What was learned is written now, so that a reload reads all of it.
     await entry.runtime_data.locks.paces.async_close()
+    await entry.runtime_data.bookings.async_close()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -85,6 +105,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: SeamConfigEntry) -> Non
     """The entry is deleted: delete the Seam webhook it made and its cloudhook, once each."""
     async_clear_repairs(hass, entry)
     await LockPaces(hass, entry.entry_id).async_remove()
+    await BookingStore(hass, entry.entry_id).async_remove()
     await async_delete_seam_webhook(_client(hass, entry.data), entry.data.get(CONF_SEAM_WEBHOOK_ID))
     await async_delete_cloudhook(hass, entry)
 

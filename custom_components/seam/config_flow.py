@@ -7,8 +7,14 @@ from typing import Any
 
 import probatio
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+)
 from homeassistant.const import CONF_API_KEY
+from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -28,6 +34,8 @@ from .api import (
     SeamUnauthorizedError,
     Workspace,
 )
+from .booking_flow import BookingCalendarFlow
+from .booking_settings import SUBENTRY_BOOKING_CALENDAR
 from .const import CONF_API_URL, DEFAULT_API_URL, DOMAIN, LOGGER
 
 _API_KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -66,6 +74,14 @@ class SeamConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a Seam workspace with its API key."""
 
     VERSION = 1
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """A workspace takes booking calendars, whose guests get door codes."""
+        return {SUBENTRY_BOOKING_CALENDAR: BookingCalendarFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the API key; the API URL waits in a collapsed "Advanced options" section."""

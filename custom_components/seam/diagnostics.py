@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .api import Device
+from .booking_codes import diagnostics as booking_diagnostics
 from .const import CONF_WEBHOOK_SECRET, DOMAIN
 from .runtime import SeamConfigEntry
 
@@ -66,6 +67,10 @@ async def async_get_config_entry_diagnostics(
             for device_id in data.locks.by_id
             if (pace := data.locks.paces.diagnostics(device_id)) is not None
         },
+        # Each booking's stay and code status per lock; no PIN, no guest's name.
+        "booking_calendars": [
+            booking_diagnostics(calendar) for calendar in data.bookings.by_subentry.values()
+        ],
     }
 
 

@@ -13,6 +13,8 @@ from .api import Device, DeviceError
 from .const import DOMAIN
 from .runtime import SeamConfigEntry
 
+BOOKING_ISSUE_PREFIX = "booking_"
+
 # Codes with their own explanation of what to do; any other code gets the generic one.
 KNOWN_ERRORS = frozenset(
     {
@@ -72,7 +74,11 @@ def async_update_repairs(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
     for issue_id in [
         issue_id
         for (domain, issue_id) in registry.issues
-        if domain == DOMAIN and issue_id.startswith(f"{entry.entry_id}_") and issue_id not in wanted
+        if domain == DOMAIN
+        and issue_id.startswith(f"{entry.entry_id}_")
+        # Booking codes' issues are their calendars' own to raise and clear.
+        and not issue_id.startswith(f"{entry.entry_id}_{BOOKING_ISSUE_PREFIX}")
+        and issue_id not in wanted
     ]:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
 

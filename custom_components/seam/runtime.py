@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 
 from .api import SeamClient
+from .booking_calendars import BookingCalendars
 from .coordinator import SeamCoordinator
 from .data import PushStatus
 from .locks import SeamLocks
@@ -19,7 +20,8 @@ class SeamData:
 
     - `coordinator`: the device list and its reads;
     - `locks`: each lock's shown state, command queue and outcome waits, and the command history;
-    - `webhooks` and `push`: the push receiver and how deliveries fare.
+    - `webhooks` and `push`: the push receiver and how deliveries fare;
+    - `bookings`: the booking calendars and the guest codes they keep on the locks.
     """
 
     client: SeamClient
@@ -27,6 +29,7 @@ class SeamData:
     locks: SeamLocks
     webhooks: SeamWebhooks
     push: PushStatus
+    bookings: BookingCalendars
 
 
 type SeamConfigEntry = ConfigEntry[SeamData]

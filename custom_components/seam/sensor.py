@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -13,9 +14,13 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .api import Device
+from .booking_codes import BookingCalendar, CodeStatus
+from .const import DOMAIN
 from .entity import SeamDescriptionEntity, async_add_lock_entities
 from .runtime import SeamConfigEntry
 
@@ -23,6 +28,7 @@ from .runtime import SeamConfigEntry
 PARALLEL_UPDATES = 0
 
 BATTERY_STATUSES = ["critical", "low", "good", "full"]
+BOOKING_STATES = ["idle", "scheduled", "active", "failing"]
 
 
 def _percent(level: float | None) -> int | None:
@@ -92,6 +98,8 @@ async def async_setup_entry(
             if description.supported_fn(lock.state.device)
         ],
     )
+    for subentry_id, calendar in entry.runtime_data.bookings.by_subentry.items():
+        async_add_entities([BookingCodesSensor(entry, calendar)], config_subentry_id=subentry_id)
 
 
 class SeamSensor(SeamDescriptionEntity, SensorEntity):
@@ -103,3 +111,68 @@ class SeamSensor(SeamDescriptionEntity, SensorEntity):
     def native_value(self) -> int | str | None:
         """The value Seam last reported."""
         return self.entity_description.value_fn(self.device)
+
+
+class BookingCodesSensor(SensorEntity):
+    """A booking calendar's door codes: failing, active, scheduled, or no bookings.
+
+    Its attributes count the codes (one per booking and lock) and list each booking's stay
+    and codes, never a PIN.
+    """
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "booking_codes"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = BOOKING_STATES
+    _attr_should_poll = False
+
+    def __init__(self, entry: SeamConfigEntry, calendar: BookingCalendar) -> None:
+        """The sensor of `calendar`, on a service device named after it."""
+        self._calendar = calendar
+        self._attr_unique_id = f"{calendar.subentry_id}_booking_codes"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{entry.entry_id}_{calendar.subentry_id}")},
+            name=calendar.title,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Seam",
+            model="Booking calendar",
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow each reconcile."""
+        self.async_on_remove(self._calendar.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> str:
+        """The worst of the codes: failing, else active, else scheduled, else no bookings."""
+        status = self._calendar.status
+        for state in (CodeStatus.FAILING, CodeStatus.ACTIVE, CodeStatus.SCHEDULED):
+            if status.count(state):
+                return state.value
+        return "idle"
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Counts, and each booking's stay and code per lock (no PIN)."""
+        status = self._calendar.status
+        names = self._calendar.lock_names()
+        return {
+            "active": status.count(CodeStatus.ACTIVE),
+            "scheduled": status.count(CodeStatus.SCHEDULED),
+            "failing": status.count(CodeStatus.FAILING),
+            "last_check": status.last_reconcile,
+            "bookings": [
+                {
+                    "booking": label,
+                    "check_in": dt_util.as_local(starts_at).isoformat(),
+                    "check_out": dt_util.as_local(ends_at).isoformat(),
+                    "codes": {
+                        names.get(device_id, device_id): code.value
+                        for device_id, code in status.bookings.get(key, {}).items()
+                    },
+                }
+                for key, (label, starts_at, ends_at) in sorted(
+                    status.labels.items(), key=lambda item: item[1][1]
+                )
+            ],
+        }

@@ -40,6 +40,8 @@ class SimAccessCode:
     """The last action attempt put the code on the lock."""
     removing: bool = False
     errors: list[JsonObject] = field(default_factory=list)
+    warnings: list[JsonObject] = field(default_factory=list)
+    common_code_key: str | None = None
     created_at: str = field(default_factory=utc_now_iso)
 
     @property
@@ -67,9 +69,9 @@ class SimAccessCode:
             "type": "ongoing" if self.starts_at is None else "time_bound",
             "created_at": self.created_at,
             "errors": [dict(error) for error in self.errors],
-            "warnings": [],
+            "warnings": [dict(warning) for warning in self.warnings],
             "is_managed": True,
-            "common_code_key": None,
+            "common_code_key": self.common_code_key,
             "is_backup_access_code_available": False,
             "is_external_modification_allowed": False,
             "is_offline_access_code": False,
@@ -166,8 +168,15 @@ class AccessCodes:
         if code is None:
             code = self._generate(device)
         self._check_code(device, code, name)
+        key = params.get("common_code_key")
         access_code = SimAccessCode(
-            str(uuid.uuid4()), device.device_id, name, code, starts_at, ends_at
+            str(uuid.uuid4()),
+            device.device_id,
+            name,
+            code,
+            starts_at,
+            ends_at,
+            common_code_key=str(key) if key is not None else None,
         )
         self.by_id[access_code.access_code_id] = access_code
         attempt = self._start("CREATE_ACCESS_CODE", access_code)

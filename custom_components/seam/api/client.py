@@ -233,6 +233,7 @@ class SeamClient(SeamTransport):
         code: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
+        common_code_key: str | None = None,
     ) -> tuple[AccessCode, ActionAttempt | None]:
         """Create an access code (Seam picks the code when `code` is None). Never retried.
 
@@ -240,6 +241,8 @@ class SeamClient(SeamTransport):
         ongoing one. Returns the new code and the action attempt that sets it, if Seam sent one.
         """
         body = {"device_id": device_id, **_access_code_fields(name, code, starts_at, ends_at)}
+        if common_code_key is not None:
+            body["common_code_key"] = common_code_key
         data, request_id = await self._request("/access_codes/create", body, retry=False)
         access_code = AccessCode.from_json(data.get("access_code") or {})
         return access_code, _optional_attempt(data, request_id)

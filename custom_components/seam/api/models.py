@@ -123,6 +123,8 @@ class Device:
     can_remotely_unlock: bool | None = None
     can_program_online_access_codes: bool | None = None
     code_constraints: CodeConstraints = field(default_factory=CodeConstraints)
+    # How many access codes the lock holds at once, when Seam says.
+    max_active_codes: int | None = None
     errors: tuple[DeviceError, ...] = ()
     warnings: tuple[DeviceWarning, ...] = ()
 
@@ -226,6 +228,7 @@ class Device:
                     if isinstance(c, dict) and "constraint_type" in c
                 ),
             ),
+            max_active_codes=_whole(props.get("max_active_codes_supported")),
             errors=tuple(
                 DeviceError.from_json(e) for e in data.get("errors") or () if isinstance(e, dict)
             ),
@@ -320,6 +323,8 @@ class AccessCode:
     # Seam's `error_code` / `warning_code` of each entry, e.g. `failed_to_set_on_device`.
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Seam's key for codes that share a PIN; booking codes use it to mark their own.
+    common_code_key: str | None = None
 
     @property
     def is_time_bound(self) -> bool:
@@ -342,7 +347,14 @@ class AccessCode:
             ends_at=ends_at,
             errors=_issue_codes(data.get("errors"), "error_code"),
             warnings=_issue_codes(data.get("warnings"), "warning_code"),
+            common_code_key=opt_str(data.get("common_code_key")),
         )
+
+
+def _whole(value: Any) -> int | None:
+    """A count Seam sent as a JSON number (its schema says float), if it is a whole one."""
+    number = opt_float(value)
+    return int(number) if number is not None and number.is_integer() and number >= 0 else None
 
 
 def _number_str(value: Any) -> str | None:

@@ -1,0 +1,692 @@
+"""Guest codes from a booking calendar: one time-bound Seam code per booking and lock.
+
+Seam enforces each code's window on the lock, so a code ends at check-out even if Home
+Assistant is off. Home Assistant only keeps Seam in line with the calendar, by reconciling:
+read the calendar ahead, list each lock's codes (one request per lock), then create, move or
+delete only what differs. A reconcile that finds nothing to change sends no write.
+
+Safety rules:
+- A booking missing from `MISSING_READS` reads in a row loses its codes; a read that fails or
+  has no events at all counts for nothing, so a calendar feed that comes back empty once never
+  wipes codes.
+- Only codes carrying this booking's `common_code_key` on that lock are changed or deleted:
+  codes made by hand, by Seam or by anything else are never touched.
+- A booking keeps its PIN once chosen (it may already be in the guest's hands): dates that
+  change move the code's window, a code deleted outside Seam comes back with the same PIN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+import hashlib
+from typing import Any
+
+from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.components.calendar.const import DATA_COMPONENT as CALENDAR_COMPONENT
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    AccessCode,
+    AccessCodeStatus,
+    Device,
+    SeamClient,
+    SeamError,
+    SeamRateLimitedError,
+)
+from .booking_settings import CalendarSettings
+from .booking_store import BookingRecord, BookingStore
+from .bookings import Booking, booking_from_event, choose_pin, code_key, code_name
+from .const import DOMAIN, LOGGER
+from .coordinator import SeamCoordinator
+from .notify_host import async_notify_host
+
+MISSING_READS = 3
+RECONCILE_INTERVAL = timedelta(minutes=10)
+# After a rate limit, the rest is done this much later (Seam allows 10 creates a minute a lock).
+RETRY_SOONER = 65.0
+CALENDAR_FAILURES_FOR_ISSUE = 3
+# Times within this of each other are the same (Seam answers in milliseconds).
+SAME_TIME = timedelta(seconds=1)
+# A lock that takes only future starts gets a stay already begun from this far ahead.
+FUTURE_START = timedelta(minutes=1)
+
+
+class CodeStatus(StrEnum):
+    """Where one booking's code on one lock stands."""
+
+    ACTIVE = "active"
+    SCHEDULED = "scheduled"
+    FAILING = "failing"
+
+
+class Problem(StrEnum):
+    """What a repair issue about one booking's code on one lock says; the translation key."""
+
+    FAILED = "booking_code_failed"
+    DELAYED = "booking_code_delayed"
+    DELETED_OUTSIDE = "booking_code_deleted_outside"
+    NO_ROOM = "booking_code_no_room"
+    REFUSED = "booking_code_refused"
+    LOCK_CANNOT = "booking_code_lock_cannot"
+    NO_PIN = "booking_code_no_pin"
+
+
+@dataclass(frozen=True, slots=True)
+class _Issue:
+    """A repair issue to raise: its problem, the lock it is about, what it names."""
+
+    problem: Problem
+    device_id: str
+    placeholders: dict[str, str]
+
+
+@dataclass(slots=True)
+class CalendarStatus:
+    """What the calendar's sensor shows: each booking's codes, and how the last read went."""
+
+    bookings: dict[str, dict[str, CodeStatus]] = field(default_factory=dict)
+    labels: dict[str, tuple[str, datetime, datetime]] = field(default_factory=dict)
+    read_failures: int = 0
+    last_reconcile: datetime | None = None
+    writes: int = 0
+    """Writes the last reconcile sent to Seam."""
+
+    def count(self, status: CodeStatus) -> int:
+        """Codes (one per booking and lock) in this status."""
+        return sum(s == status for locks in self.bookings.values() for s in locks.values())
+
+
+def _label(record: BookingRecord) -> str:
+    """How messages name a booking: its guest and arrival, never its PIN."""
+    return code_name(record.guest, record.arrival)
+
+
+def _same(a: datetime | None, b: datetime, now: datetime) -> bool:
+    """The same instant for Seam, or two starts both past or due within a minute.
+
+    A lock that takes only future starts is given one a minute ahead for a stay begun.
+    """
+    if a is None:
+        return False
+    soon = now + FUTURE_START
+    return abs(a - b) < SAME_TIME or (a <= soon and b <= soon)
+
+
+class BookingCalendar:
+    """Keeps one calendar's bookings and the Seam codes of its locks in line."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        subentry: ConfigSubentry,
+        scope: str,
+        coordinator: SeamCoordinator,
+        store: BookingStore,
+    ) -> None:
+        """The calendar of `subentry`; `scope` (the workspace) keeps code keys unique."""
+        self.hass = hass
+        self.subentry_id = subentry.subentry_id
+        self.title = subentry.title
+        self.settings = CalendarSettings.from_data(subentry.data)
+        self._scope = f"{scope}:{self.settings.calendar}"
+        self._coordinator = coordinator
+        self._entry_id = coordinator.config_entry.entry_id
+        self._client: SeamClient = coordinator.client
+        self._store = store
+        self._lock = asyncio.Lock()
+        self._listeners: list[Callable[[], None]] = []
+        self._issues: dict[str, _Issue] = {}
+        self._phones: dict[str, str | None] = {}
+        self._closed = False
+        self._retry: asyncio.TimerHandle | None = None
+        self._queued = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.status = CalendarStatus()
+
+    @property
+    def records(self) -> dict[str, BookingRecord]:
+        """The calendar's bookings as remembered."""
+        return self._store.records(self.settings.calendar)
+
+    @callback
+    def async_start(self) -> Callable[[], None]:
+        """Reconcile now, every 10 minutes and when the calendar changes; returns the stop."""
+        unsubs = [
+            async_track_time_interval(
+                self.hass, self._async_scheduled, RECONCILE_INTERVAL, cancel_on_shutdown=True
+            ),
+            async_track_state_change_event(
+                self.hass, self.settings.calendar, self._async_calendar_changed
+            ),
+        ]
+        self._async_request()
+
+        @callback
+        def stop() -> None:
+            # A write cut short here is found again by its code key at the next start.
+            self._closed = True
+            if self._retry is not None:
+                self._retry.cancel()
+            for task in self._tasks:
+                task.cancel()
+            for unsub in unsubs:
+                unsub()
+
+        return stop
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` after each reconcile."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def _async_scheduled(self, _now: datetime) -> None:
+        self._async_request()
+
+    @callback
+    def _async_calendar_changed(self, _event: Event[EventStateChangedData]) -> None:
+        self._async_request()
+
+    @callback
+    def _async_request(self) -> None:
+        if not self._closed:
+            task = self._coordinator.config_entry.async_create_background_task(
+                self.hass, self.async_reconcile(), f"seam_bookings_{self.subentry_id}"
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def async_wait_idle(self) -> None:
+        """Wait for a reconcile under way to finish (after `stop`, none starts again)."""
+        async with self._lock:
+            pass
+
+    async def async_reconcile(self) -> None:
+        """Bring Seam in line with the calendar; one at a time, never after unload.
+
+        Asked again while one runs, one more runs after it (what the running one read may
+        predate the change); asked more often than that, the callers wait for that one.
+        """
+        if self._queued:
+            await self.async_wait_idle()  # the lock is fair: the queued reconcile goes first
+            return
+        self._queued = True
+        try:
+            async with self._lock:
+                self._queued = False
+                if self._closed:
+                    return
+                await self._async_reconcile()
+        finally:
+            self._queued = False
+        for listener in list(self._listeners):
+            listener()
+
+    async def _async_reconcile(self) -> None:
+        now = dt_util.utcnow()
+        run = _Run(self, now)
+        bookings = await self._async_read(now)
+        devices = self._devices()
+        codes = await self._async_list(devices)
+        records = self.records
+        if bookings is not None:
+            self._remember(bookings, records, now)
+        for key, record in list(records.items()):
+            if record.ends_at <= now:
+                # Over: Seam has removed its codes, there is nothing left to do.
+                del records[key]
+                self._store.async_schedule_save()
+                continue
+            if record.missing >= MISSING_READS:
+                if await run.async_remove(key, record, devices, codes):
+                    del records[key]
+                    self._store.async_schedule_save()
+                continue
+            await run.async_keep(key, record, devices, codes)
+        await self._async_notify(run)
+        self.status.bookings = run.statuses
+        self.status.labels = {
+            key: (_label(record), record.starts_at, record.ends_at)
+            for key, record in records.items()
+        }
+        self.status.last_reconcile = now
+        self.status.writes = run.writes
+        self._async_sync_issues(run.issues, set(codes))
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if run.deferred and not self._closed:
+            self._retry = self.hass.loop.call_later(RETRY_SOONER, self._async_request)
+
+    async def _async_read(self, now: datetime) -> list[Booking] | None:
+        """The bookings ahead; None when the read failed or had no events at all."""
+        settings = self.settings
+        component = self.hass.data.get(CALENDAR_COMPONENT)
+        entity = component.get_entity(settings.calendar) if component else None
+        try:
+            events = await self._async_events(entity, now)
+        except Exception as err:
+            self.status.read_failures += 1
+            LOGGER.warning("Could not read %s for booking codes: %s", settings.calendar, err)
+            self._async_calendar_issue()
+            return None
+        self.status.read_failures = 0
+        self._async_calendar_issue()
+        if not events:
+            return None
+        zone = dt_util.get_default_time_zone()
+        return [
+            booking
+            for event in events
+            if (
+                booking := booking_from_event(
+                    uid=event.uid,
+                    recurrence_id=event.recurrence_id,
+                    summary=event.summary or "",
+                    description=event.description,
+                    start=event.start,
+                    end=event.end,
+                    check_in=settings.check_in,
+                    check_out=settings.check_out,
+                    zone=zone,
+                )
+            )
+            is not None
+            and booking.ends_at > now
+        ]
+
+    async def _async_events(
+        self, entity: CalendarEntity | None, now: datetime
+    ) -> list[CalendarEvent]:
+        if entity is None:
+            raise HomeAssistantError(f"{self.settings.calendar} is not available")
+        # In Home Assistant's zone, as its own calendar actions ask: the local calendar misses
+        # events that end within the hours between a UTC and a local "now".
+        start = dt_util.as_local(now)
+        return await entity.async_get_events(
+            self.hass, start, start + timedelta(days=self.settings.look_ahead_days)
+        )
+
+    def _devices(self) -> dict[str, Device]:
+        data = self._coordinator.data or {}
+        return {d: data[d] for d in self.settings.locks if d in data}
+
+    async def _async_list(self, devices: dict[str, Device]) -> dict[str, list[AccessCode]]:
+        """Each lock's codes; a lock whose list fails is left alone this time."""
+        results = await asyncio.gather(*(self._async_list_one(d) for d in devices.values()))
+        return {
+            device_id: codes
+            for device_id, codes in zip(devices, results, strict=True)
+            if codes is not None
+        }
+
+    async def _async_list_one(self, device: Device) -> list[AccessCode] | None:
+        try:
+            return await self._client.list_access_codes(device.device_id)
+        except SeamError as err:
+            LOGGER.warning("Could not list the codes of %s: %s", device.name, err)
+            return None
+
+    def _remember(
+        self, bookings: list[Booking], records: dict[str, BookingRecord], now: datetime
+    ) -> None:
+        """Take in a read with events: new and changed bookings, and who is missing."""
+        seen = {booking.key for booking in bookings}
+        for booking in bookings:
+            record = records.get(booking.key)
+            if record is None:
+                records[booking.key] = BookingRecord(
+                    guest=booking.guest,
+                    arrival=booking.arrival,
+                    starts_at=booking.starts_at,
+                    ends_at=booking.ends_at,
+                )
+                self._phones[booking.key] = booking.phone
+                self._store.async_schedule_save()
+                continue
+            self._phones[booking.key] = booking.phone
+            changed = (record.guest, record.arrival, record.starts_at, record.ends_at) != (
+                booking.guest,
+                booking.arrival,
+                booking.starts_at,
+                booking.ends_at,
+            )
+            if changed or record.missing:
+                record.guest, record.arrival = booking.guest, booking.arrival
+                record.starts_at, record.ends_at = booking.starts_at, booking.ends_at
+                record.missing = 0
+                self._store.async_schedule_save()
+        for key, record in records.items():
+            if key not in seen and record.ends_at > now:
+                record.missing += 1
+                self._store.async_schedule_save()
+
+    async def _async_notify(self, run: _Run) -> None:
+        """Send the host each new booking's PIN, once, after it is safely stored."""
+        ready = [
+            (key, record)
+            for key, record in self.records.items()
+            if record.pin and not record.notified and key in run.placed
+        ]
+        if not ready or not self.settings.notify:
+            return
+        await self._store.async_save()
+        for key, record in ready:
+            assert record.pin is not None
+            locks = ", ".join(sorted(run.placed[key]))
+            if await async_notify_host(
+                self.hass, self.settings.notify, _label(record), record, locks
+            ):
+                record.notified = True
+                self._store.async_schedule_save()
+
+    @callback
+    def _async_calendar_issue(self) -> None:
+        issue_id = f"{self._entry_id}_booking_calendar_{self.subentry_id}"
+        if self.status.read_failures >= CALENDAR_FAILURES_FOR_ISSUE:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="booking_calendar_unreadable",
+                translation_placeholders={"calendar": self.title},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    @callback
+    def _async_sync_issues(self, wanted: dict[str, _Issue], read: set[str]) -> None:
+        """Raise this reconcile's problems; clear old ones, except of locks unread this time."""
+        for issue_id, issue in wanted.items():
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=(
+                    ir.IssueSeverity.WARNING
+                    if issue.problem in (Problem.DELAYED, Problem.DELETED_OUTSIDE)
+                    else ir.IssueSeverity.ERROR
+                ),
+                translation_key=issue.problem.value,
+                translation_placeholders={"calendar": self.title, **issue.placeholders},
+            )
+        for issue_id, issue in self._issues.items():
+            if issue_id in wanted:
+                continue
+            if issue.device_id in read or issue.device_id not in self.settings.locks:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            else:
+                wanted[issue_id] = issue
+        self._issues = wanted
+
+    def issue_id(self, key: str, problem: Problem, device_id: str) -> str:
+        """One issue per booking, lock and problem (the booking's key is hashed, not shown)."""
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+        return f"{self._entry_id}_{problem.value}_{self.subentry_id}_{digest}_{device_id}"
+
+    def lock_names(self) -> dict[str, str]:
+        """The calendar's locks' names, by Seam device id."""
+        return {device_id: device.name for device_id, device in self._devices().items()}
+
+    def key_for(self, booking: str, device_id: str) -> str:
+        """The `common_code_key` of this booking's code on this lock."""
+        return code_key(self._scope, booking, device_id)
+
+    def phone(self, key: str) -> str | None:
+        """The phone digits of the booking's description, when codes come from phones."""
+        return self._phones.get(key) if self.settings.code_from_phone else None
+
+
+class _Run:
+    """One reconcile's writes, statuses and problems."""
+
+    def __init__(self, calendar: BookingCalendar, now: datetime) -> None:
+        self.calendar = calendar
+        self.now = now
+        self.writes = 0
+        self.deferred = False
+        self.limited: set[str] = set()
+        self.statuses: dict[str, dict[str, CodeStatus]] = {}
+        self.placed: dict[str, set[str]] = {}
+        self.issues: dict[str, _Issue] = {}
+
+    def _problem(
+        self,
+        key: str,
+        record: BookingRecord,
+        device: Device,
+        problem: Problem,
+        reason: str = "",
+    ) -> None:
+        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.FAILING
+        self.issues[self.calendar.issue_id(key, problem, device.device_id)] = _Issue(
+            problem,
+            device.device_id,
+            {"booking": _label(record), "lock": device.name, "reason": reason},
+        )
+
+    def _ours(
+        self, key: str, record: BookingRecord, device_id: str, codes: list[AccessCode]
+    ) -> AccessCode | None:
+        """The booking's code on the lock: the one its create answered with, else by its key.
+
+        The key finds a code whose answer was lost (or whose record was); Seam's fake server
+        drops `common_code_key` on a single create (production keeps it), so the id comes first.
+        """
+        recorded = record.codes.get(device_id)
+        marker = self.calendar.key_for(key, device_id)
+        return next((c for c in codes if c.access_code_id == recorded), None) or next(
+            (c for c in codes if c.common_code_key == marker), None
+        )
+
+    async def async_remove(
+        self,
+        key: str,
+        record: BookingRecord,
+        devices: dict[str, Device],
+        codes: dict[str, list[AccessCode]],
+    ) -> bool:
+        """The booking is gone: delete its codes. True once none is left."""
+        done = True
+        for device_id in set(record.codes) | set(devices):
+            if device_id not in codes:
+                done = done and device_id not in record.codes
+                continue
+            code = self._ours(key, record, device_id, codes[device_id])
+            if code is None or code.status is AccessCodeStatus.REMOVING:
+                record.codes.pop(device_id, None)
+                continue
+            try:
+                self.writes += 1
+                await self.calendar._client.delete_access_code(code.access_code_id)
+            except SeamError as err:
+                err.hide_code(record.pin)
+                LOGGER.warning("Could not delete the code of %s: %s", _label(record), err)
+                done = False
+                continue
+            record.codes.pop(device_id, None)
+        return done
+
+    async def async_keep(
+        self,
+        key: str,
+        record: BookingRecord,
+        devices: dict[str, Device],
+        codes: dict[str, list[AccessCode]],
+    ) -> None:
+        """The booking stands: each lock gets its code, in the booking's window."""
+        for device_id in self.calendar.settings.locks:
+            device = devices.get(device_id)
+            if device is None or device_id not in codes:
+                continue  # gone from Seam, or unread this time: nothing is decided
+            code = self._ours(key, record, device_id, codes[device_id])
+            if code is not None:
+                await self._async_check(key, record, device, code)
+            else:
+                await self._async_place(key, record, device, devices, codes)
+
+    async def _async_check(
+        self, key: str, record: BookingRecord, device: Device, code: AccessCode
+    ) -> None:
+        """A code of ours is on the lock: adopt it, move its window, report its trouble."""
+        store = self.calendar._store
+        if record.codes.get(device.device_id) != code.access_code_id:
+            record.codes[device.device_id] = code.access_code_id
+            store.async_schedule_save()
+        if record.pin is None and code.code:
+            # Found again after the store was lost: its PIN is the booking's.
+            record.pin = code.code
+            store.async_schedule_save()
+        self.placed.setdefault(key, set()).add(device.name)
+        name = _label(record)
+        if not (
+            _same(code.starts_at, record.starts_at, self.now)
+            and _same(code.ends_at, record.ends_at, self.now)
+            and code.name == name
+        ):
+            if device.device_id in self.limited:
+                self.deferred = True
+            else:
+                try:
+                    self.writes += 1
+                    await self.calendar._client.update_access_code(
+                        code.access_code_id,
+                        name=name,
+                        starts_at=self._start(device, record),
+                        ends_at=record.ends_at,
+                    )
+                except SeamError as err:
+                    self._refused(key, record, device, err)
+                    return
+        if code.errors:
+            self._problem(key, record, device, Problem.FAILED, ", ".join(code.errors))
+        elif any(w.startswith("delay_in_") for w in code.warnings):
+            self._problem(key, record, device, Problem.DELAYED, ", ".join(code.warnings))
+            self.statuses[key][device.device_id] = CodeStatus.SCHEDULED
+        else:
+            active = code.status is AccessCodeStatus.SET and record.starts_at <= self.now
+            self.statuses.setdefault(key, {})[device.device_id] = (
+                CodeStatus.ACTIVE if active else CodeStatus.SCHEDULED
+            )
+
+    async def _async_place(
+        self,
+        key: str,
+        record: BookingRecord,
+        device: Device,
+        devices: dict[str, Device],
+        codes: dict[str, list[AccessCode]],
+    ) -> None:
+        """No code of ours on the lock: make one, with the booking's PIN."""
+        if device.device_id in record.codes:
+            # It was there: deleted outside Seam (on the lock or in its app). Say so, set it again.
+            self._problem(key, record, device, Problem.DELETED_OUTSIDE)
+        if device.can_program_online_access_codes is not True:
+            self._problem(key, record, device, Problem.LOCK_CANNOT, device.reason())
+            return
+        if device.device_id in self.limited:
+            self.deferred = True
+            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
+            return
+        limit = device.max_active_codes
+        if limit is not None and self._overlapping(record, codes[device.device_id]) >= limit:
+            self._problem(key, record, device, Problem.NO_ROOM, str(limit))
+            return
+        if record.pin is None:
+            taken = {c.code for listed in codes.values() for c in listed if c.code}
+            record.pin = choose_pin(
+                [devices[d] for d in self.calendar.settings.locks if d in devices],
+                taken,
+                self.calendar.phone(key),
+            )
+            if record.pin is None:
+                self._problem(key, record, device, Problem.NO_PIN)
+                return
+            self.calendar._store.async_schedule_save()
+        try:
+            self.writes += 1
+            access_code, _attempt = await self.calendar._client.create_access_code(
+                device.device_id,
+                name=_label(record),
+                code=record.pin,
+                starts_at=self._start(device, record),
+                ends_at=record.ends_at,
+                common_code_key=self.calendar.key_for(key, device.device_id),
+            )
+        except SeamError as err:
+            self._refused(key, record, device, err)
+            return
+        record.codes[device.device_id] = access_code.access_code_id
+        codes[device.device_id].append(access_code)
+        self.calendar._store.async_schedule_save()
+        self.placed.setdefault(key, set()).add(device.name)
+        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
+
+    def _overlapping(self, record: BookingRecord, codes: list[AccessCode]) -> int:
+        """Codes on the lock that are valid at some time during this booking."""
+        return sum(
+            c.status is not AccessCodeStatus.REMOVING
+            and (
+                not c.is_time_bound
+                or c.starts_at is None
+                or c.ends_at is None
+                or (c.starts_at < record.ends_at and c.ends_at > record.starts_at)
+            )
+            for c in codes
+        )
+
+    def _start(self, device: Device, record: BookingRecord) -> datetime:
+        """The booking's start; a lock that takes only future starts gets one a minute ahead."""
+        if (
+            "start_date_in_future" in device.code_constraints.constraint_types
+            and record.starts_at <= self.now
+        ):
+            return self.now + FUTURE_START
+        return record.starts_at
+
+    def _refused(self, key: str, record: BookingRecord, device: Device, err: SeamError) -> None:
+        """Seam said no: a rate limit waits for the next round, anything else is a problem."""
+        err.hide_code(record.pin)
+        if isinstance(err, SeamRateLimitedError):
+            self.limited.add(device.device_id)
+            self.deferred = True
+            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
+            return
+        LOGGER.warning("Seam refused the code of %s on %s: %s", _label(record), device.name, err)
+        self._problem(key, record, device, Problem.REFUSED, str(err))
+
+
+def diagnostics(calendar: BookingCalendar) -> dict[str, Any]:
+    """A calendar's bookings and code statuses, without PINs or guests' names."""
+    return {
+        "settings": calendar.settings.diagnostics(),
+        "read_failures": calendar.status.read_failures,
+        "last_reconcile": calendar.status.last_reconcile,
+        "writes_last_reconcile": calendar.status.writes,
+        "bookings": [
+            {
+                "starts_at": record.starts_at.isoformat(),
+                "ends_at": record.ends_at.isoformat(),
+                "has_pin": record.pin is not None,
+                "host_notified": record.notified,
+                "missing_reads": record.missing,
+                "codes": {
+                    device_id: calendar.status.bookings.get(key, {}).get(device_id)
+                    for device_id in calendar.settings.locks
+                },
+            }
+            for key, record in calendar.records.items()
+        ],
+    }
