@@ -832,6 +832,47 @@ class Report:
             )
         return lines
 
+    # Booking codes
+
+    def bookings(self) -> list[str]:
+        """Seam requests per reconcile of a booking calendar, and the no-write target."""
+        data = self.results.get("bookings")
+        if not data:
+            return []
+        lines = [
+            "## 5. Booking codes: Seam requests per reconcile",
+            "",
+            f"A local calendar with {data['bookings']} stays in the next 14 days (2 days each, "
+            f"one every 6 hours) gives codes on {data['locks']} simulator locks. Each row is "
+            "one reconcile. A reconcile reads the calendar (in Home Assistant), lists each "
+            "lock's codes (one request per lock) and writes only what differs. The steady "
+            "row is what every 10-minute check costs while nothing changes.",
+            "",
+            "| Step | Requests | Writes | By route | Wall |",
+            "|---|---|---|---|---|",
+        ]
+        for step in data["steps"]:
+            routes = ", ".join(f"`{path}` {n}" for path, n in sorted(step["routes"].items()))
+            lines.append(
+                f"| {step['step']} | {sum(step['routes'].values())} | {step['writes']} "
+                f"| {routes} | {fmt_s(step['wall'])} |"
+            )
+        lines += [
+            "",
+            f"Steady reconciles: {data['steady_runs']}, median {fmt_s(data['steady_median'])}, "
+            f"max {fmt_s(data['steady_max'])}; {data['codes_made']} codes in Seam.",
+        ]
+        steady = data["steps"][1]
+        self.verdicts.append(
+            Verdict(
+                "A reconcile with nothing to do sends no write to Seam",
+                f"{steady['writes']} writes, {sum(steady['routes'].values())} requests "
+                f"({data['bookings']} bookings × {data['locks']} locks)",
+                steady["writes"] == 0,
+            )
+        )
+        return lines
+
     # Scale
 
     def scale(self) -> list[str]:
@@ -997,6 +1038,8 @@ class Report:
             *self.scale(),
             "",
             *self.budget(),
+            "",
+            *self.bookings(),
         ]
         lines = [
             "# Benchmarks",
