@@ -867,7 +867,7 @@ class Report:
             Verdict(
                 "A reconcile with nothing to do sends no write to Seam",
                 f"{steady['writes']} writes, {sum(steady['routes'].values())} requests "
-                f"({data['bookings']} bookings × {data['locks']} locks)",
+                f"({data['bookings']} bookings x {data['locks']} locks)",
                 steady["writes"] == 0,
             )
         )
