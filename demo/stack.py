@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 from dataclasses import dataclass
+from datetime import date, datetime
 import json
 import os
 from pathlib import Path
@@ -599,12 +600,14 @@ class HomeAssistant:
         entry: dict[str, Any] = answer["result"]
         return self.wait_for_entry(entry["entry_id"], timeout)
 
-    def wait_for_entry(self, entry_id: str, timeout: float = 60.0) -> dict[str, Any]:
+    def wait_for_entry(
+        self, entry_id: str, timeout: float = 60.0, *, domain: str = "seam"
+    ) -> dict[str, Any]:
         """Wait until the entry is set up; raise with its state and reason if it fails."""
         deadline = time.monotonic() + timeout
         while True:
             entry = next(
-                (e for e in self.config_entries("seam") if e["entry_id"] == entry_id), None
+                (e for e in self.config_entries(domain) if e["entry_id"] == entry_id), None
             )
             if entry is None:
                 raise StackError(f"Config entry {entry_id} disappeared")
@@ -614,10 +617,64 @@ class HomeAssistant:
                 time.monotonic() > deadline
             ):
                 raise StackError(
-                    f"Seam did not set up: {entry['state']} {entry.get('reason') or ''} "
+                    f"{domain} did not set up: {entry['state']} {entry.get('reason') or ''} "
                     f"(see {self.config_dir / 'home-assistant.log'})"
                 )
             time.sleep(0.2)
+
+    def add_local_calendar(self, name: str, timeout: float = 30.0) -> str:
+        """Add Home Assistant's local calendar `name` (empty); return its entity id.
+
+        Through the config flow, as Settings > Devices & services > Add integration > Local
+        calendar does; its user step asks for the name (and whether to import an .ics file,
+        which it does not by default).
+        """
+        flow = self.api("POST", "/api/config/config_entries/flow", {"handler": "local_calendar"})
+        answer = self.api(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            _fill_form(flow.get("data_schema") or [], {"calendar_name": name}),
+        )
+        if answer.get("type") != "create_entry":
+            reason = answer.get("errors") or answer.get("reason") or answer
+            with contextlib.suppress(StackError):
+                self.api("DELETE", f"/api/config/config_entries/flow/{flow['flow_id']}")
+            raise StackError(f"Adding the local calendar {name!r} failed: {reason}")
+        self.wait_for_entry(answer["result"]["entry_id"], timeout, domain="local_calendar")
+        # The calendar entity is named after the calendar (its device's name).
+        deadline = time.monotonic() + timeout
+        while True:
+            for state in self.states("calendar"):
+                if state["attributes"].get("friendly_name") == name:
+                    entity_id: str = state["entity_id"]
+                    return entity_id
+            if time.monotonic() > deadline:
+                raise StackError(f"The local calendar {name!r} has no entity")
+            time.sleep(0.2)
+
+    def add_calendar_event(
+        self,
+        entity_id: str,
+        summary: str,
+        start: date | datetime,
+        end: date | datetime,
+        description: str | None = None,
+    ) -> None:
+        """Add an event to a calendar (calendar.create_event): all-day with dates, else timed.
+
+        For an all-day event `end` is the day after the last day (iCalendar's rule); times
+        should carry their time zone.
+        """
+        body: dict[str, Any] = {"entity_id": entity_id, "summary": summary}
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            body |= {"start_date_time": start.isoformat(), "end_date_time": end.isoformat()}
+        elif not isinstance(start, datetime) and not isinstance(end, datetime):
+            body |= {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        else:
+            raise TypeError("start and end must both be dates or both be datetimes")
+        if description is not None:
+            body["description"] = description
+        self.api("POST", "/api/services/calendar/create_event", body)
 
     def states(self, domain: str | None = None) -> list[dict[str, Any]]:
         """All entity states, or those of one domain."""

@@ -193,7 +193,10 @@ async def test_a_cancelled_booking_loses_its_codes_only_after_several_reads(
 
 
 async def test_an_empty_or_failing_calendar_never_wipes_codes(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    simulator: SeamSimulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(3), in_days(6))
     sub = await add_booking_calendar(hass, loaded, [FRONT])
@@ -215,6 +218,11 @@ async def test_an_empty_or_failing_calendar_never_wipes_codes(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{loaded.entry_id}_booking_calendar_{sub}")
     assert issue is not None
     assert issue.translation_placeholders == {"calendar": "Rental"}
+    # Said once in the log, when it became an issue; not at every check.
+    warnings = [
+        r for r in caplog.records if r.levelname == "WARNING" and "Could not read" in r.getMessage()
+    ]
+    assert len(warnings) == 1
     assert writes(simulator) == 1  # the create, nothing since
 
 

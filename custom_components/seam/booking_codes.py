@@ -32,6 +32,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
 
 from .api import (
@@ -167,8 +168,9 @@ class BookingCalendar:
             async_track_state_change_event(
                 self.hass, self.settings.calendar, self._async_calendar_changed
             ),
+            # At Home Assistant's start, once every integration (the calendar's too) is up.
+            async_at_started(self.hass, self._async_started),
         ]
-        self._async_request()
 
         @callback
         def stop() -> None:
@@ -190,6 +192,9 @@ class BookingCalendar:
         return lambda: self._listeners.remove(listener)
 
     async def _async_scheduled(self, _now: datetime) -> None:
+        self._async_request()
+
+    async def _async_started(self, _hass: HomeAssistant) -> None:
         self._async_request()
 
     @callback
@@ -276,7 +281,13 @@ class BookingCalendar:
             events = await self._async_events(entity, now)
         except Exception as err:
             self.status.read_failures += 1
-            LOGGER.warning("Could not read %s for booking codes: %s", settings.calendar, err)
+            # Once, when it becomes a repair issue (a calendar still loading is no news).
+            log = (
+                LOGGER.warning
+                if self.status.read_failures == CALENDAR_FAILURES_FOR_ISSUE
+                else LOGGER.debug
+            )
+            log("Could not read %s for booking codes: %s", settings.calendar, err)
             self._async_calendar_issue()
             return None
         self.status.read_failures = 0
