@@ -300,12 +300,17 @@ async def test_all_day_bookings_keep_their_local_times_across_a_dst_change(
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Berlin")
     zone = dt_util.get_default_time_zone()
-    # The next last Sunday of March: clocks go forward from +01:00 to +02:00.
-    year = dt_util.now().year + 1
-    change = max(date(year, 3, day) for day in range(25, 32) if date(year, 3, day).weekday() == 6)
+    # The next clock change: the last Sunday of March (+01:00 to +02:00) or of October (back).
+    today = dt_util.now().date()
+    change = min(
+        day
+        for year in (today.year, today.year + 1)
+        for month in (3, 10)
+        if (day := last_sunday(year, month)) > today + timedelta(days=3)
+    )
     arrive, leave = change - timedelta(days=2), change + timedelta(days=2)
     await add_booking(hass, "Ana Silva", arrive, leave)
-    look_ahead = (leave - dt_util.now().date()).days + 1
+    look_ahead = (leave - today).days + 1
     sub = await add_booking_calendar(hass, loaded, [FRONT], look_ahead_days=look_ahead)
     await reconcile(hass, loaded, sub)
 
@@ -313,14 +318,19 @@ async def test_all_day_bookings_keep_their_local_times_across_a_dst_change(
     assert code.starts_at is not None
     assert code.ends_at is not None
     starts, ends = code.starts_at.astimezone(zone), code.ends_at.astimezone(zone)
-    assert (starts.date(), starts.time(), starts.utcoffset()) == (
-        arrive,
-        time(16),
-        timedelta(hours=1),
+    before = timedelta(hours=1 if change.month == 3 else 2)
+    after = timedelta(hours=2 if change.month == 3 else 1)
+    assert (starts.date(), starts.time(), starts.utcoffset()) == (arrive, time(16), before)
+    assert (ends.date(), ends.time(), ends.utcoffset()) == (leave, time(11), after)
+    # 16:00 to 11:00 four days later is 3 days 19 hours on the clock; one hour less in fact
+    # when the clocks go forward, one more when they go back.
+    assert code.ends_at - code.starts_at == timedelta(days=3, hours=19) - (after - before)
+
+
+def last_sunday(year: int, month: int) -> date:
+    return max(
+        date(year, month, day) for day in range(25, 32) if date(year, month, day).weekday() == 6
     )
-    assert (ends.date(), ends.time(), ends.utcoffset()) == (leave, time(11), timedelta(hours=2))
-    # 16:00 to 11:00 four days later is 3 days 19 hours on the clock, one hour less in fact.
-    assert code.ends_at - code.starts_at == timedelta(days=3, hours=18)
 
 
 async def test_a_restart_mid_stay_makes_no_duplicate_code(
