@@ -17,7 +17,10 @@ from syrupy.assertion import SnapshotAssertion
 
 # Imported first so Home Assistant resolves `custom_components` to this repository.
 import custom_components.seam  # noqa: F401
-from custom_components.seam import config_flow as config_flow_module
+from custom_components.seam import (
+    booking_codes as booking_codes_module,
+    config_flow as config_flow_module,
+)
 from custom_components.seam.api import (
     Pace,
     actuation as actuation_module,
@@ -98,6 +101,9 @@ def fast_waits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     ):
         delays = getattr(module, name)
         monkeypatch.setattr(module, name, tuple(delay / TIME_SCALE for delay in delays))
+    # A booking's misses count at most once per 5 minutes of Home Assistant's clock; a test's
+    # reads come back to back.
+    monkeypatch.setattr(booking_codes_module, "MISS_SPACING", timedelta(0))
 
 
 @pytest.fixture

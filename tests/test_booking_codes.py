@@ -24,7 +24,6 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from tests.booking_helpers import (
-    CALENDAR,
     add_booking,
     add_booking_calendar,
     add_local_calendar,
@@ -431,7 +430,7 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
         if d == DOMAIN and i.translation_key == "booking_code_failed"
     ]
 
-    # Deleted outside Seam: set again with the same PIN, and the host is told.
+    # Deleted outside Seam: set again with the same PIN, and a warning says so.
     simulator.access_codes.by_id.pop(code.access_code_id)
     await reconcile(hass, loaded, sub)
     (again,) = codes_on(simulator, FRONT)
@@ -443,13 +442,18 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
         if d == DOMAIN and i.translation_key == "booking_code_deleted_outside"
     ]
     assert len(deleted) == 1
+    assert deleted[0].severity is ir.IssueSeverity.WARNING
     assert code.code not in str(deleted[0].translation_placeholders)
+    # It stays while the booking lasts (the code is back, the host should still know),
+    # through a reload too, and the new code is not mistaken for another deletion.
+    assert await hass.config_entries.async_reload(loaded.entry_id)
     await reconcile(hass, loaded, sub)
-    assert not [
-        i
+    assert [c.access_code_id for c in codes_on(simulator, FRONT)] == [again.access_code_id]
+    assert [
+        i.issue_id
         for (d, _), i in registry.issues.items()
         if d == DOMAIN and i.translation_key == "booking_code_deleted_outside"
-    ]
+    ] == [deleted[0].issue_id]
 
 
 async def test_a_rate_limit_defers_the_rest_to_a_later_round(
@@ -484,7 +488,6 @@ async def test_a_lock_added_later_gets_the_same_pin(
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
         {
-            "calendar": CALENDAR,
             CONF_LOCKS: [FRONT, BACK],
             "check_in": "16:00:00",
             "check_out": "11:00:00",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 import hashlib
 from typing import Any
@@ -43,7 +43,7 @@ from .api import (
     SeamError,
     SeamRateLimitedError,
 )
-from .booking_settings import CalendarSettings
+from .booking_settings import MAX_LOOK_AHEAD, CalendarSettings
 from .booking_store import BookingRecord, BookingStore
 from .bookings import Booking, booking_from_event, choose_pin, code_key, code_name
 from .const import DOMAIN, LOGGER
@@ -51,12 +51,20 @@ from .coordinator import SeamCoordinator
 from .notify_host import async_notify_host
 
 MISSING_READS = 3
+# Misses closer together than this count once: a burst of reads (retries after a rate limit,
+# calendar changes) must not delete a booking's codes within minutes of a feed's glitch.
+MISS_SPACING = timedelta(minutes=5)
+# How far ahead the calendar is read to know which bookings exist (codes are made only within
+# the look-ahead).
+READ_AHEAD = timedelta(days=MAX_LOOK_AHEAD + 1)
 RECONCILE_INTERVAL = timedelta(minutes=10)
 # After a rate limit, the rest is done this much later (Seam allows 10 creates a minute a lock).
 RETRY_SOONER = 65.0
 CALENDAR_FAILURES_FOR_ISSUE = 3
 # Times within this of each other are the same (Seam answers in milliseconds).
 SAME_TIME = timedelta(seconds=1)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
 # A lock that takes only future starts gets a stay already begun from this far ahead.
 FUTURE_START = timedelta(minutes=1)
 
@@ -161,6 +169,7 @@ class BookingCalendar:
     @callback
     def async_start(self) -> Callable[[], None]:
         """Reconcile now, every 10 minutes and when the calendar changes; returns the stop."""
+        self._async_load_issues()
         unsubs = [
             async_track_time_interval(
                 self.hass, self._async_scheduled, RECONCILE_INTERVAL, cancel_on_shutdown=True
@@ -184,6 +193,22 @@ class BookingCalendar:
                 unsub()
 
         return stop
+
+    @callback
+    def _async_load_issues(self) -> None:
+        """The issues raised before this start (a reload): cleared like any, once resolved."""
+        prefix = f"{self._entry_id}_booking_code_"
+        for (domain, issue_id), issue in ir.async_get(self.hass).issues.items():
+            if (
+                domain != DOMAIN
+                or not issue_id.startswith(prefix)
+                or f"_{self.subentry_id}_" not in issue_id
+            ):
+                continue
+            device = next((d for d in self.settings.locks if issue_id.endswith(f"_{d}")), "")
+            problem = next((p for p in Problem if p.value == issue.translation_key), None)
+            if problem is not None:
+                self._issues[issue_id] = _Issue(problem, device, {})
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -241,8 +266,11 @@ class BookingCalendar:
         run = _Run(self, now)
         bookings = await self._async_read(now)
         devices = self._devices()
-        codes = await self._async_list(devices)
         records = self.records
+        # Also the locks that have a booking's code but are no longer the calendar's.
+        data = self._coordinator.data or {}
+        strays = {d for r in records.values() for d in r.codes if d in data and d not in devices}
+        codes = await self._async_list(devices | {d: data[d] for d in strays})
         if bookings is not None:
             self._remember(bookings, records, now)
         for key, record in list(records.items()):
@@ -252,7 +280,7 @@ class BookingCalendar:
                 self._store.async_schedule_save()
                 continue
             if record.missing >= MISSING_READS:
-                if await run.async_remove(key, record, devices, codes):
+                if await run.async_remove(key, record, codes):
                     del records[key]
                     self._store.async_schedule_save()
                 continue
@@ -273,7 +301,7 @@ class BookingCalendar:
             self._retry = self.hass.loop.call_later(RETRY_SOONER, self._async_request)
 
     async def _async_read(self, now: datetime) -> list[Booking] | None:
-        """The bookings ahead; None when the read failed or had no events at all."""
+        """The bookings not over yet; None when the read failed or found none."""
         settings = self.settings
         component = self.hass.data.get(CALENDAR_COMPONENT)
         entity = component.get_entity(settings.calendar) if component else None
@@ -295,7 +323,7 @@ class BookingCalendar:
         if not events:
             return None
         zone = dt_util.get_default_time_zone()
-        return [
+        bookings = [
             booking
             for event in events
             if (
@@ -314,18 +342,21 @@ class BookingCalendar:
             is not None
             and booking.ends_at > now
         ]
+        # Only blocked dates, or only stays over: no more to go on than an empty read.
+        return bookings or None
 
     async def _async_events(
         self, entity: CalendarEntity | None, now: datetime
     ) -> list[CalendarEvent]:
         if entity is None:
             raise HomeAssistantError(f"{self.settings.calendar} is not available")
-        # In Home Assistant's zone, as its own calendar actions ask: the local calendar misses
-        # events that end within the hours between a UTC and a local "now".
-        start = dt_util.as_local(now)
-        return await entity.async_get_events(
-            self.hass, start, start + timedelta(days=self.settings.look_ahead_days)
-        )
+        # From yesterday's start: an all-day stay's event ends at midnight on the day the guest
+        # leaves, hours before check-out, and must still be read until then. Up to a year
+        # ahead: a booking moved past the look-ahead is still there (and keeps its PIN).
+        # In Home Assistant's zone, as its own calendar actions ask (the local calendar misses
+        # events that end within the hours between a UTC and a local "now").
+        start = dt_util.start_of_local_day(dt_util.as_local(now)) - timedelta(days=1)
+        return await entity.async_get_events(self.hass, start, dt_util.as_local(now) + READ_AHEAD)
 
     def _devices(self) -> dict[str, Device]:
         data = self._coordinator.data or {}
@@ -350,11 +381,18 @@ class BookingCalendar:
     def _remember(
         self, bookings: list[Booking], records: dict[str, BookingRecord], now: datetime
     ) -> None:
-        """Take in a read with events: new and changed bookings, and who is missing."""
+        """Take in a read with bookings: new and changed ones, and who is missing.
+
+        A booking is taken in once it starts within the look-ahead; one already taken in stays
+        however far its dates move (up to a year).
+        """
         seen = {booking.key for booking in bookings}
+        horizon = now + timedelta(days=self.settings.look_ahead_days)
         for booking in bookings:
             record = records.get(booking.key)
             if record is None:
+                if booking.starts_at > horizon:
+                    continue
                 records[booking.key] = BookingRecord(
                     guest=booking.guest,
                     arrival=booking.arrival,
@@ -374,11 +412,14 @@ class BookingCalendar:
             if changed or record.missing:
                 record.guest, record.arrival = booking.guest, booking.arrival
                 record.starts_at, record.ends_at = booking.starts_at, booking.ends_at
-                record.missing = 0
+                record.missing, record.missed_at = 0, None
                 self._store.async_schedule_save()
         for key, record in records.items():
-            if key not in seen and record.ends_at > now:
+            if key in seen or record.ends_at <= now:
+                continue
+            if record.missed_at is None or now - record.missed_at >= MISS_SPACING:
                 record.missing += 1
+                record.missed_at = now
                 self._store.async_schedule_save()
 
     async def _async_notify(self, run: _Run) -> None:
@@ -386,7 +427,7 @@ class BookingCalendar:
         ready = [
             (key, record)
             for key, record in self.records.items()
-            if record.pin and not record.notified and key in run.placed
+            if record.pin and not record.notified and key in run.placed and key not in run.pending
         ]
         if not ready or not self.settings.notify:
             return
@@ -469,6 +510,8 @@ class _Run:
         self.writes = 0
         self.deferred = False
         self.limited: set[str] = set()
+        self.pending: set[str] = set()
+        """Bookings with a code left for a later round (rate limit): the host waits for it."""
         self.statuses: dict[str, dict[str, CodeStatus]] = {}
         self.placed: dict[str, set[str]] = {}
         self.issues: dict[str, _Issue] = {}
@@ -481,7 +524,18 @@ class _Run:
         problem: Problem,
         reason: str = "",
     ) -> None:
+        """The booking has no working code on the lock: a repair issue, and *failing*."""
         self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.FAILING
+        self._issue(key, record, device, problem, reason)
+
+    def _issue(
+        self,
+        key: str,
+        record: BookingRecord,
+        device: Device,
+        problem: Problem,
+        reason: str = "",
+    ) -> None:
         self.issues[self.calendar.issue_id(key, problem, device.device_id)] = _Issue(
             problem,
             device.device_id,
@@ -503,32 +557,34 @@ class _Run:
         )
 
     async def async_remove(
-        self,
-        key: str,
-        record: BookingRecord,
-        devices: dict[str, Device],
-        codes: dict[str, list[AccessCode]],
+        self, key: str, record: BookingRecord, codes: dict[str, list[AccessCode]]
     ) -> bool:
         """The booking is gone: delete its codes. True once none is left."""
         done = True
-        for device_id in set(record.codes) | set(devices):
-            if device_id not in codes:
-                done = done and device_id not in record.codes
-                continue
-            code = self._ours(key, record, device_id, codes[device_id])
-            if code is None or code.status is AccessCodeStatus.REMOVING:
-                record.codes.pop(device_id, None)
-                continue
+        for device_id in set(record.codes) | set(self.calendar.settings.locks):
+            done = await self._async_remove_from(key, record, device_id, codes) and done
+        return done
+
+    async def _async_remove_from(
+        self, key: str, record: BookingRecord, device_id: str, codes: dict[str, list[AccessCode]]
+    ) -> bool:
+        """Delete the booking's code on one lock; True once it has none there."""
+        if device_id not in codes:
+            # Unread this time (or gone from Seam): done only if it never had a code there.
+            return device_id not in record.codes
+        code = self._ours(key, record, device_id, codes[device_id])
+        if code is not None and code.status is not AccessCodeStatus.REMOVING:
             try:
                 self.writes += 1
                 await self.calendar._client.delete_access_code(code.access_code_id)
             except SeamError as err:
                 err.hide_code(record.pin)
                 LOGGER.warning("Could not delete the code of %s: %s", _label(record), err)
-                done = False
-                continue
-            record.codes.pop(device_id, None)
-        return done
+                return False
+        record.codes.pop(device_id, None)
+        record.outside.discard(device_id)
+        self.calendar._store.async_schedule_save()
+        return True
 
     async def async_keep(
         self,
@@ -537,7 +593,10 @@ class _Run:
         devices: dict[str, Device],
         codes: dict[str, list[AccessCode]],
     ) -> None:
-        """The booking stands: each lock gets its code, in the booking's window."""
+        """The booking stands: each lock gets its code, in the booking's window.
+
+        A lock no longer among the calendar's loses the booking's code.
+        """
         for device_id in self.calendar.settings.locks:
             device = devices.get(device_id)
             if device is None or device_id not in codes:
@@ -547,6 +606,11 @@ class _Run:
                 await self._async_check(key, record, device, code)
             else:
                 await self._async_place(key, record, device, devices, codes)
+            if device_id in record.outside:
+                # Deleted outside Seam while the booking lasts: say so until it ends.
+                self._issue(key, record, device, Problem.DELETED_OUTSIDE)
+        for device_id in set(record.codes) - set(self.calendar.settings.locks):
+            await self._async_remove_from(key, record, device_id, codes)
 
     async def _async_check(
         self, key: str, record: BookingRecord, device: Device, code: AccessCode
@@ -568,7 +632,7 @@ class _Run:
             and code.name == name
         ):
             if device.device_id in self.limited:
-                self.deferred = True
+                self._defer(key, device)
             else:
                 try:
                     self.writes += 1
@@ -600,19 +664,23 @@ class _Run:
         devices: dict[str, Device],
         codes: dict[str, list[AccessCode]],
     ) -> None:
-        """No code of ours on the lock: make one, with the booking's PIN."""
+        """No code of ours on the lock: make one, with the booking's PIN (within the look-ahead)."""
+        if record.starts_at > self.now + timedelta(days=self.calendar.settings.look_ahead_days):
+            return
         if device.device_id in record.codes:
-            # It was there: deleted outside Seam (on the lock or in its app). Say so, set it again.
-            self._problem(key, record, device, Problem.DELETED_OUTSIDE)
+            # It was there: deleted outside Seam (on the lock or in its app). Set it again, and
+            # say so while the booking lasts.
+            record.codes.pop(device.device_id)
+            record.outside.add(device.device_id)
+            self.calendar._store.async_schedule_save()
         if device.can_program_online_access_codes is not True:
             self._problem(key, record, device, Problem.LOCK_CANNOT, device.reason())
             return
         if device.device_id in self.limited:
-            self.deferred = True
-            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
+            self._defer(key, device)
             return
         limit = device.max_active_codes
-        if limit is not None and self._overlapping(record, codes[device.device_id]) >= limit:
+        if limit is not None and self._peak(record, codes[device.device_id]) >= limit:
             self._problem(key, record, device, Problem.NO_ROOM, str(limit))
             return
         if record.pin is None:
@@ -645,18 +713,24 @@ class _Run:
         self.placed.setdefault(key, set()).add(device.name)
         self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
 
-    def _overlapping(self, record: BookingRecord, codes: list[AccessCode]) -> int:
-        """Codes on the lock that are valid at some time during this booking."""
-        return sum(
-            c.status is not AccessCodeStatus.REMOVING
-            and (
-                not c.is_time_bound
-                or c.starts_at is None
-                or c.ends_at is None
-                or (c.starts_at < record.ends_at and c.ends_at > record.starts_at)
-            )
+    def _peak(self, record: BookingRecord, codes: list[AccessCode]) -> int:
+        """The most codes on the lock valid at one moment of this booking."""
+        spans = [
+            (c.starts_at or _EARLIEST, c.ends_at or _LATEST)
+            if c.is_time_bound
+            else (_EARLIEST, _LATEST)
             for c in codes
-        )
+            if c.status is not AccessCodeStatus.REMOVING
+        ]
+        spans = [(s, e) for s, e in spans if s < record.ends_at and e > record.starts_at]
+        moments = [record.starts_at, *(s for s, _ in spans if s > record.starts_at)]
+        return max(sum(s <= moment < e for s, e in spans) for moment in moments)
+
+    def _defer(self, key: str, device: Device) -> None:
+        """Left for the next round (soon): the booking's host waits for the whole set."""
+        self.deferred = True
+        self.pending.add(key)
+        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
 
     def _start(self, device: Device, record: BookingRecord) -> datetime:
         """The booking's start; a lock that takes only future starts gets one a minute ahead."""
@@ -672,8 +746,7 @@ class _Run:
         err.hide_code(record.pin)
         if isinstance(err, SeamRateLimitedError):
             self.limited.add(device.device_id)
-            self.deferred = True
-            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
+            self._defer(key, device)
             return
         LOGGER.warning("Seam refused the code of %s on %s: %s", _label(record), device.name, err)
         self._problem(key, record, device, Problem.REFUSED, str(err))

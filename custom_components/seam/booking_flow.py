@@ -57,7 +57,11 @@ class BookingCalendarFlow(ConfigSubentryFlow):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Change a calendar's settings; its bookings keep their codes and PINs."""
+        """Change a calendar's settings; its bookings keep their codes and PINs.
+
+        The calendar itself stays: its bookings (and their codes) are that calendar's. Another
+        calendar is another booking calendar.
+        """
         return await self._async_step("reconfigure", user_input)
 
     async def _async_step(
@@ -73,6 +77,8 @@ class BookingCalendarFlow(ConfigSubentryFlow):
         current = dict(self._get_reconfigure_subentry().data) if reconfiguring else {}
         errors: dict[str, str] = {}
         if user_input is not None:
+            if reconfiguring:
+                user_input = {**user_input, CONF_CALENDAR: current[CONF_CALENDAR]}
             calendar = user_input[CONF_CALENDAR]
             taken = any(
                 sub.unique_id == calendar
@@ -102,7 +108,8 @@ class BookingCalendarFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                self._schema(locks), current or {CONF_LOCKS: [o["value"] for o in locks]}
+                self._schema(locks, with_calendar=not reconfiguring),
+                current or {CONF_LOCKS: [o["value"] for o in locks]},
             ),
             errors=errors,
         )
@@ -119,15 +126,22 @@ class BookingCalendarFlow(ConfigSubentryFlow):
             key=lambda option: option["label"].casefold(),
         )
 
-    def _schema(self, locks: list[SelectOptionDict]) -> probatio.Schema:
+    def _schema(self, locks: list[SelectOptionDict], *, with_calendar: bool) -> probatio.Schema:
         notify = [
             SelectOptionDict(value=value, label=label) for value, label in notify_targets(self.hass)
         ]
-        return probatio.Schema(
+        calendar: dict[Any, Any] = (
             {
                 probatio.Required(CONF_CALENDAR): EntitySelector(
                     EntitySelectorConfig(domain="calendar")
-                ),
+                )
+            }
+            if with_calendar
+            else {}
+        )
+        return probatio.Schema(
+            {
+                **calendar,
                 probatio.Required(CONF_LOCKS): SelectSelector(
                     SelectSelectorConfig(options=locks, multiple=True)
                 ),

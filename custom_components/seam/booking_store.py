@@ -34,7 +34,11 @@ class BookingRecord:
     """The host was sent the PIN."""
     missing: int = 0
     """Reads in a row, each with bookings in it, that did not have this one."""
+    missed_at: datetime | None = None
+    """When the last of those counted (misses closer together count once)."""
     codes: dict[str, str] = field(default_factory=dict)
+    outside: set[str] = field(default_factory=set)
+    """Locks whose code of this booking was deleted outside Seam (and set again)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record as stored."""
@@ -46,7 +50,9 @@ class BookingRecord:
             "pin": self.pin,
             "notified": self.notified,
             "missing": self.missing,
+            "missed_at": self.missed_at.isoformat() if self.missed_at else None,
             "codes": dict(self.codes),
+            "outside": sorted(self.outside),
         }
 
     @classmethod
@@ -64,7 +70,9 @@ class BookingRecord:
             pin=data.get("pin"),
             notified=bool(data.get("notified")),
             missing=int(data.get("missing") or 0),
+            missed_at=dt_util.parse_datetime(data.get("missed_at") or ""),
             codes={str(k): str(v) for k, v in (data.get("codes") or {}).items()},
+            outside={str(device) for device in data.get("outside") or ()},
         )
 
 
