@@ -314,14 +314,14 @@ async def test_an_unload_mid_check_cuts_it_short_and_the_next_start_finishes_it(
 ) -> None:
     sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
     # Seam is slow to answer the creates: the check is under way when the entry unloads.
-    simulator.inject("/access_codes/create", Fault(delay=5.0), Fault(delay=5.0))
+    simulator.inject("/access_codes/create", Fault(delay=1.0), Fault(delay=1.0))
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
     await until(lambda: simulator.request_count("/access_codes/create") > 0)
     assert await hass.config_entries.async_unload(loaded.entry_id)
     assert codes_on(simulator, FRONT) == []
 
     # A delayed answer lands after the unload: Seam made the code, nobody recorded it.
-    await asyncio.sleep(5.2)
+    await asyncio.sleep(1.2)
     made = len(codes_on(simulator, FRONT))
     assert await hass.config_entries.async_setup(loaded.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
