@@ -232,6 +232,19 @@ class SeamServer:
         """Back to the seeded state."""
         self._post("/_demo/reset", {})
 
+    def access_codes(self, device_id: str) -> list[dict[str, Any]]:
+        """The access codes Seam holds for a lock, as `/access_codes/list` answers."""
+        status, answer = http_json(
+            "POST",
+            f"{self.url}/access_codes/list",
+            json_body={"device_id": device_id},
+            token=self.api_key,
+        )
+        if status != 200 or not isinstance(answer, dict):
+            raise StackError(f"Seam fake server /access_codes/list answered {status}: {answer}")
+        # The fake answers with every code of the workspace, whatever the device_id.
+        return [code for code in answer["access_codes"] if code["device_id"] == device_id]
+
     def stop(self) -> None:
         """Stop the server."""
         self.process.stop(timeout=5)
