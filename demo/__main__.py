@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from datetime import date, timedelta
 import hashlib
 import json
 import os
@@ -100,6 +101,24 @@ def _ensure_seam_entry(ha: HomeAssistant, api_key: str, api_url: str) -> str:
     return str(entry["title"])
 
 
+def _ensure_rental_calendar(ha: HomeAssistant) -> None:
+    """A local calendar "Rental" with two sample stays, for the booking calendar to read."""
+    if ha.config_entries("local_calendar"):
+        return
+    calendar = ha.add_local_calendar("Rental")
+    today = date.today()
+    ha.add_calendar_event(
+        calendar, "Reserved - Ana Silva", today + timedelta(days=2), today + timedelta(days=5)
+    )
+    ha.add_calendar_event(
+        calendar,
+        "Tom Becker",
+        today + timedelta(days=6),
+        today + timedelta(days=8),
+        description="Phone Number (Last 4 Digits): 4821",
+    )
+
+
 def _print_banner(
     ha: HomeAssistant, seam: SeamServer | None, seam_line: str, workspace: str, seconds: float
 ) -> None:
@@ -113,6 +132,10 @@ def _print_banner(
     _say(f"  Workspace       {workspace}: {', '.join(locks) or 'no locks'}")
     _say()
     _say("  The locks are under Overview > Devices; click one to lock or unlock it.")
+    _say(
+        "  Rental hosts: Settings > Devices & services > Seam > Add booking calendar, pick"
+        " 'Rental' (two sample stays): each gets a door code on the locks."
+    )
     if seam is not None:
         _say("  Make the next unlock fail (the failure shows under Notifications):")
         _say(
@@ -177,6 +200,7 @@ def main(argv: list[str]) -> int:
         ha = HomeAssistant.start(config_dir, port=port, host=args.host)
         ha.onboard()
         workspace = _ensure_seam_entry(ha, api_key, api_url)
+        _ensure_rental_calendar(ha)
         _print_banner(ha, seam, seam_line, workspace, time.monotonic() - started)
         return _watch(ha, seam)
     except KeyboardInterrupt:
