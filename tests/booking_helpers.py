@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,20 @@ from custom_components.seam.booking_settings import (
     CONF_LOOK_AHEAD,
     SUBENTRY_BOOKING_CALENDAR,
 )
+from custom_components.seam.const import DOMAIN
 from homeassistant.components.calendar import CalendarEntity
 from homeassistant.components.calendar.const import DATA_COMPONENT
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 from tests.simulator import SeamSimulator
 from tests.simulator.access_codes import SimAccessCode
 
 CALENDAR = "calendar.rental"
+FRONT = "front_door_id"
+BACK = "back_door_id"
 
 
 async def add_local_calendar(hass: HomeAssistant, folder: Path, name: str = "Rental") -> str:
@@ -152,3 +157,17 @@ def logged(records: list[logging.LogRecord]) -> str:
     return "\n".join(
         r.getMessage() for r in records if not r.name.startswith("pytest_homeassistant")
     )
+
+
+def in_days(days: int) -> date:
+    """A day so many days from today, in Home Assistant's time zone."""
+    return dt_util.now().date() + timedelta(days=days)
+
+
+def issues(hass: HomeAssistant, key: str) -> list[ir.IssueEntry]:
+    """The integration's repair issues of one kind."""
+    return [
+        issue
+        for (domain, _), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN and issue.translation_key == key
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -33,6 +34,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from tests.booking_helpers import BACK, FRONT, add_local_calendar
 from tests.fake_seam import fake_seam, fake_seam_process  # noqa: F401
 from tests.simulator import SeamSimulator, SimDevice
 
@@ -195,3 +197,16 @@ async def wait_for_state(hass: HomeAssistant, entity_id: str, expected: str) -> 
                 await reached.wait()
     finally:
         unsubscribe()
+
+
+@pytest.fixture
+async def rental(
+    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry, tmp_path: Path
+) -> MockConfigEntry:
+    """Booking codes' start: Front Door and Back Door, the integration set up, and an empty
+    local calendar "Rental" (its file in the test's folder)."""
+    simulator.add_lock("Front Door", device_id=FRONT)
+    simulator.add_lock("Back Door", device_id=BACK)
+    await setup_integration(hass, config_entry)
+    await add_local_calendar(hass, tmp_path)
+    return config_entry

@@ -24,12 +24,15 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from tests.booking_helpers import (
+    BACK,
+    FRONT,
     add_booking,
     add_booking_calendar,
     add_local_calendar,
     booking_calendar,
     calendar_entity,
     codes_on,
+    in_days,
     logged,
     reconcile,
     until,
@@ -38,21 +41,7 @@ from tests.booking_helpers import (
 from tests.conftest import setup_integration
 from tests.simulator import Fault, Outcome, SeamSimulator
 
-FRONT = "front_door_id"
-BACK = "back_door_id"
 SENSOR = "sensor.rental_door_codes"
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry, tmp_path: Path
-) -> MockConfigEntry:
-    """Two locks that take codes, the integration set up, an empty local calendar."""
-    simulator.add_lock("Front Door", device_id=FRONT)
-    simulator.add_lock("Back Door", device_id=BACK)
-    await setup_integration(hass, config_entry)
-    await add_local_calendar(hass, tmp_path)
-    return config_entry
 
 
 @pytest.fixture
@@ -65,13 +54,9 @@ def local(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=dt_util.get_default_time_zone())
 
 
-def in_days(days: int) -> date:
-    return dt_util.now().date() + timedelta(days=days)
-
-
 async def test_a_new_booking_gets_one_code_per_lock_for_its_stay(
     hass: HomeAssistant,
-    loaded: MockConfigEntry,
+    rental: MockConfigEntry,
     simulator: SeamSimulator,
     host_phone: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
@@ -80,9 +65,9 @@ async def test_a_new_booking_gets_one_code_per_lock_for_its_stay(
     arrive, leave = in_days(3), in_days(6)
     await add_booking(hass, "Ana Silva", arrive, leave)
     sub = await add_booking_calendar(
-        hass, loaded, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"}
+        hass, rental, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"}
     )
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
 
     front, back = codes_on(simulator, FRONT), codes_on(simulator, BACK)
     assert len(front) == len(back) == 1
@@ -121,35 +106,35 @@ async def test_a_new_booking_gets_one_code_per_lock_for_its_stay(
 
 async def test_nothing_changed_means_no_write_and_no_new_notice(
     hass: HomeAssistant,
-    loaded: MockConfigEntry,
+    rental: MockConfigEntry,
     simulator: SeamSimulator,
     host_phone: list[ServiceCall],
 ) -> None:
     await add_booking(hass, "Ana Silva", in_days(2), in_days(4))
     await add_booking(hass, "Ben Okafor", in_days(5), in_days(9))
     sub = await add_booking_calendar(
-        hass, loaded, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"}
+        hass, rental, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"}
     )
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 2
     simulator.reset_requests()
 
-    await reconcile(hass, loaded, sub)
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
+    await reconcile(hass, rental, sub)
 
     assert writes(simulator) == 0
     # One list per lock and read, nothing else.
     assert simulator.request_count() == simulator.request_count("/access_codes/list") == 4
     assert len(host_phone) == 2
-    assert booking_calendar(loaded, sub).status.writes == 0
+    assert booking_calendar(rental, sub).status.writes == 0
 
 
 async def test_changed_dates_move_the_window_and_keep_the_pin(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(3), in_days(6))
-    sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
+    await reconcile(hass, rental, sub)
     before = {
         c.access_code_id: c.code for c in codes_on(simulator, FRONT) + codes_on(simulator, BACK)
     }
@@ -158,7 +143,7 @@ async def test_changed_dates_move_the_window_and_keep_the_pin(
     await calendar_entity(hass).async_update_event(
         uid, {"summary": "Ana Silva", "dtstart": arrive, "dtend": leave}
     )
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
 
     after = codes_on(simulator, FRONT) + codes_on(simulator, BACK)
     assert {c.access_code_id: c.code for c in after} == before
@@ -168,21 +153,21 @@ async def test_changed_dates_move_the_window_and_keep_the_pin(
 
 
 async def test_a_cancelled_booking_loses_its_codes_only_after_several_reads(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     await add_booking(hass, "Ben Okafor", in_days(1), in_days(3))
     uid = await add_booking(hass, "Ana Silva", in_days(3), in_days(6))
-    sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 2
 
     await calendar_entity(hass).async_delete_event(uid)
-    calendar = booking_calendar(loaded, sub)
+    calendar = booking_calendar(rental, sub)
     record = next(r for r in calendar.records.values() if r.guest == "Ana Silva")
     seen_missing: list[int] = []
     while any(c.name.startswith("Ana") for c in codes_on(simulator, FRONT)):
         assert len(seen_missing) < MISSING_READS, "the code outlived the grace reads"
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
         seen_missing.append(record.missing)
     # Gone at the third read without the booking, from both locks; Ben keeps his.
     assert record.missing == MISSING_READS
@@ -193,28 +178,28 @@ async def test_a_cancelled_booking_loses_its_codes_only_after_several_reads(
 
 async def test_an_empty_or_failing_calendar_never_wipes_codes(
     hass: HomeAssistant,
-    loaded: MockConfigEntry,
+    rental: MockConfigEntry,
     simulator: SeamSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(3), in_days(6))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT])
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 1
 
     # The feed comes back empty (every event gone at once): many reads, nothing deleted.
     await calendar_entity(hass).async_delete_event(uid)
     for _ in range(MISSING_READS + 2):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 1
 
     # The calendar cannot be read at all: still nothing deleted, and a repair issue says so.
     calendar_entry = hass.config_entries.async_entries("local_calendar")[0]
     await hass.config_entries.async_unload(calendar_entry.entry_id)
     for _ in range(MISSING_READS + 2):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 1
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{loaded.entry_id}_booking_calendar_{sub}")
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{rental.entry_id}_booking_calendar_{sub}")
     assert issue is not None
     assert issue.translation_placeholders == {"calendar": "Rental"}
     # Said once in the log, when it became an issue; not at every check.
@@ -226,9 +211,9 @@ async def test_an_empty_or_failing_calendar_never_wipes_codes(
 
 
 async def test_codes_this_feature_did_not_make_are_never_touched(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
-    client = loaded.runtime_data.client
+    client = rental.runtime_data.client
     # The cleaner's code, named like a booking's would be, valid during the stay.
     arrive, leave = in_days(3), in_days(6)
     cleaner, _ = await client.create_access_code(
@@ -236,13 +221,13 @@ async def test_codes_this_feature_did_not_make_are_never_touched(
     )
     uid = await add_booking(hass, "Ana Silva", arrive, leave)
     await add_booking(hass, "Ben Okafor", in_days(8), in_days(9))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT])
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 3
 
     await calendar_entity(hass).async_delete_event(uid)
     for _ in range(MISSING_READS):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     remaining = codes_on(simulator, FRONT)
     assert cleaner.access_code_id in {c.access_code_id for c in remaining}
     assert len(remaining) == 2
@@ -294,7 +279,7 @@ async def test_overlapping_bookings_each_get_a_code_within_the_locks_limit(
 
 async def test_all_day_bookings_keep_their_local_times_across_a_dst_change(
     hass: HomeAssistant,
-    loaded: MockConfigEntry,
+    rental: MockConfigEntry,
     simulator: SeamSimulator,
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Berlin")
@@ -310,8 +295,8 @@ async def test_all_day_bookings_keep_their_local_times_across_a_dst_change(
     arrive, leave = change - timedelta(days=2), change + timedelta(days=2)
     await add_booking(hass, "Ana Silva", arrive, leave)
     look_ahead = (leave - today).days + 1
-    sub = await add_booking_calendar(hass, loaded, [FRONT], look_ahead_days=look_ahead)
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT], look_ahead_days=look_ahead)
+    await reconcile(hass, rental, sub)
 
     (code,) = codes_on(simulator, FRONT)
     assert code.starts_at is not None
@@ -333,20 +318,20 @@ def last_sunday(year: int, month: int) -> date:
 
 
 async def test_a_restart_mid_stay_makes_no_duplicate_code(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     now = dt_util.now()
     # Checked in an hour ago, leaves in two days.
     await add_booking(hass, "Ana Silva", now - timedelta(hours=1), now + timedelta(days=2))
-    sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
+    await reconcile(hass, rental, sub)
     before = sorted(
         (c.access_code_id, c.code) for c in codes_on(simulator, FRONT) + codes_on(simulator, BACK)
     )
     assert len(before) == 2
 
-    assert await hass.config_entries.async_reload(loaded.entry_id)
-    await reconcile(hass, loaded, sub)
+    assert await hass.config_entries.async_reload(rental.entry_id)
+    await reconcile(hass, rental, sub)
     assert (
         sorted(
             (c.access_code_id, c.code)
@@ -356,8 +341,8 @@ async def test_a_restart_mid_stay_makes_no_duplicate_code(
     )
 
     # Even with the store lost (a restore from an old backup), the codes are found by their key.
-    loaded.runtime_data.bookings.store.calendars.clear()
-    await reconcile(hass, loaded, sub)
+    rental.runtime_data.bookings.store.calendars.clear()
+    await reconcile(hass, rental, sub)
     assert (
         sorted(
             (c.access_code_id, c.code)
@@ -365,43 +350,43 @@ async def test_a_restart_mid_stay_makes_no_duplicate_code(
         )
         == before
     )
-    record = next(iter(booking_calendar(loaded, sub).records.values()))
+    record = next(iter(booking_calendar(rental, sub).records.values()))
     assert record.pin == before[0][1]
 
 
 async def test_a_reconcile_cut_short_mid_create_leaves_no_duplicate(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
     # Remove the codes the first reconcile made, then cut the next one short: Seam makes the
     # front door's code, but its answer comes after Home Assistant stopped waiting.
     for code in codes_on(simulator, FRONT) + codes_on(simulator, BACK):
         simulator.access_codes.by_id.pop(code.access_code_id)
-    booking_calendar(loaded, sub).records.clear()
+    booking_calendar(rental, sub).records.clear()
     simulator.inject("/access_codes/create", Fault(delay_after=5.0))
-    calendar = booking_calendar(loaded, sub)
+    calendar = booking_calendar(rental, sub)
     task = hass.async_create_task(calendar.async_reconcile())
     await until(lambda: bool(codes_on(simulator, FRONT)))
     task.cancel()
     await hass.async_block_till_done()
     assert len(codes_on(simulator, FRONT)) == 1
 
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     front, back = codes_on(simulator, FRONT), codes_on(simulator, BACK)
     assert len(front) == len(back) == 1
     assert front[0].code == back[0].code
 
 
 async def test_seam_failures_become_repair_issues_naming_the_booking(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
     simulator.access_codes.outcome = Outcome(status="error", error_message="Lock unreachable")
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     await hass.async_block_till_done(wait_background_tasks=True)
     await until(lambda: bool(codes_on(simulator, FRONT)[0].errors))  # Seam fails the attempt
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
 
     (code,) = codes_on(simulator, FRONT)
     registry = ir.async_get(hass)
@@ -423,7 +408,7 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
     simulator.access_codes.outcome = Outcome()
     code.errors.clear()
     code.is_set = True
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     assert not [
         i
         for (d, _), i in registry.issues.items()
@@ -432,7 +417,7 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
 
     # Deleted outside Seam: set again with the same PIN, and a warning says so.
     simulator.access_codes.by_id.pop(code.access_code_id)
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     (again,) = codes_on(simulator, FRONT)
     assert again.code == code.code
     assert again.access_code_id != code.access_code_id
@@ -446,8 +431,8 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
     assert code.code not in str(deleted[0].translation_placeholders)
     # It stays while the booking lasts (the code is back, the host should still know),
     # through a reload too, and the new code is not mistaken for another deletion.
-    assert await hass.config_entries.async_reload(loaded.entry_id)
-    await reconcile(hass, loaded, sub)
+    assert await hass.config_entries.async_reload(rental.entry_id)
+    await reconcile(hass, rental, sub)
     assert [c.access_code_id for c in codes_on(simulator, FRONT)] == [again.access_code_id]
     assert [
         i.issue_id
@@ -457,32 +442,32 @@ async def test_seam_failures_become_repair_issues_naming_the_booking(
 
 
 async def test_a_rate_limit_defers_the_rest_to_a_later_round(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     for n in range(3):
         await add_booking(hass, f"Guest {n}", in_days(1 + 2 * n), in_days(2 + 2 * n))
     simulator.inject(
         "/access_codes/create", Fault(status=429, retry_after=1), Fault(status=429, retry_after=1)
     )
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT])
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) < 3
     assert hass.states.get(SENSOR).attributes["failing"] == 0  # type: ignore[union-attr]
-    await reconcile(hass, loaded, sub)
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
+    await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 3
 
 
 async def test_a_lock_added_later_gets_the_same_pin(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
-    await reconcile(hass, loaded, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT])
+    await reconcile(hass, rental, sub)
     (front,) = codes_on(simulator, FRONT)
 
     result = await hass.config_entries.subentries.async_init(
-        (loaded.entry_id, "booking_calendar"),
+        (rental.entry_id, "booking_calendar"),
         context={"source": "reconfigure", "subentry_id": sub},
     )
     result = await hass.config_entries.subentries.async_configure(
@@ -497,7 +482,7 @@ async def test_a_lock_added_later_gets_the_same_pin(
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     (back,) = codes_on(simulator, BACK)
     assert back.code == front.code
     assert codes_on(simulator, FRONT)[0].access_code_id == front.access_code_id

@@ -7,7 +7,6 @@ The real Home Assistant, its local calendar, and the Seam simulator over HTTP.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,144 +14,119 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.seam.booking_codes import MISSING_READS
 from custom_components.seam.booking_settings import CONF_LOCKS, CONF_NOTIFY
-from custom_components.seam.const import DOMAIN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.util import dt as dt_util
 from tests.booking_helpers import (
+    BACK,
+    FRONT,
     add_booking,
     add_booking_calendar,
     add_local_calendar,
     booking_calendar,
     calendar_entity,
     codes_on,
+    in_days,
+    issues,
     reconcile,
 )
 from tests.conftest import setup_integration
 from tests.simulator import Fault, SeamSimulator
 
-FRONT = "front_door_id"
-BACK = "back_door_id"
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, simulator: SeamSimulator, config_entry: MockConfigEntry, tmp_path: Path
-) -> MockConfigEntry:
-    simulator.add_lock("Front Door", device_id=FRONT)
-    simulator.add_lock("Back Door", device_id=BACK)
-    await setup_integration(hass, config_entry)
-    await add_local_calendar(hass, tmp_path)
-    return config_entry
-
-
-def in_days(days: int) -> date:
-    return dt_util.now().date() + timedelta(days=days)
-
-
-def issues(hass: HomeAssistant, key: str) -> list[ir.IssueEntry]:
-    return [
-        issue
-        for (domain, _), issue in ir.async_get(hass).issues.items()
-        if domain == DOMAIN and issue.translation_key == key
-    ]
-
 
 async def test_the_guest_keeps_the_code_on_the_morning_they_leave(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     # An all-day stay whose last night was last night: its event ended at midnight, its
     # check-out (here 23:59:59) is later today. Another booking keeps the reads non-empty.
     await add_booking(hass, "Ana Silva", in_days(-2), in_days(0))
     await add_booking(hass, "Ben Okafor", in_days(3), in_days(5))
-    sub = await add_booking_calendar(hass, loaded, [FRONT], check_out="23:59:59")
+    sub = await add_booking_calendar(hass, rental, [FRONT], check_out="23:59:59")
     for _ in range(MISSING_READS + 1):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     assert sorted(c.name.split()[0] for c in codes_on(simulator, FRONT)) == ["Ana", "Ben"]
-    (ana,) = [r for r in booking_calendar(loaded, sub).records.values() if r.guest == "Ana Silva"]
+    (ana,) = [r for r in booking_calendar(rental, sub).records.values() if r.guest == "Ana Silva"]
     assert ana.missing == 0
 
 
 async def test_a_booking_moved_past_the_look_ahead_keeps_its_code_and_pin(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(3), in_days(5))
     await add_booking(hass, "Ben Okafor", in_days(1), in_days(2))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     (code,) = [c for c in codes_on(simulator, FRONT) if c.name.startswith("Ana")]
 
     await calendar_entity(hass).async_update_event(
         uid, {"summary": "Ana Silva", "dtstart": in_days(40), "dtend": in_days(42)}
     )
     for _ in range(MISSING_READS + 1):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     (moved,) = [c for c in codes_on(simulator, FRONT) if c.name.startswith("Ana")]
     assert (moved.access_code_id, moved.code) == (code.access_code_id, code.code)
     assert moved.name == f"Ana Silva {in_days(40)}"
     # A booking first seen beyond the look-ahead gets nothing yet.
     await add_booking(hass, "Chloe Martin", in_days(30), in_days(32))
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     assert not [c for c in codes_on(simulator, FRONT) if c.name.startswith("Chloe")]
 
 
 async def test_an_issue_raised_before_a_reload_clears_once_resolved(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     (code,) = codes_on(simulator, FRONT)
     code.errors.append({"error_code": "failed_to_set_on_device", "message": "No"})
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     assert len(issues(hass, "booking_code_failed")) == 1
 
     # Seam sets the code, and the entry reloads (another calendar added, say) before a check.
     code.errors.clear()
-    assert await hass.config_entries.async_reload(loaded.entry_id)
-    await reconcile(hass, loaded, sub)
+    assert await hass.config_entries.async_reload(rental.entry_id)
+    await reconcile(hass, rental, sub)
     assert not issues(hass, "booking_code_failed")
 
 
 @pytest.mark.real_waits
 async def test_misses_in_a_burst_count_once(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
     await add_booking(hass, "Ben Okafor", in_days(4), in_days(6))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     await calendar_entity(hass).async_delete_event(uid)
-    (ana,) = [r for r in booking_calendar(loaded, sub).records.values() if r.guest == "Ana Silva"]
+    (ana,) = [r for r in booking_calendar(rental, sub).records.values() if r.guest == "Ana Silva"]
     for _ in range(MISSING_READS + 2):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     # Five reads within a second: one miss. The code waits for reads minutes apart.
     assert ana.missing == 1
     assert len(codes_on(simulator, FRONT)) == 2
 
 
 async def test_only_blocked_dates_count_as_an_empty_read(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     uid = await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, loaded, [FRONT])
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     await add_booking(hass, "Airbnb (Not available)", in_days(5), in_days(9))
     await calendar_entity(hass).async_delete_event(uid)
     for _ in range(MISSING_READS + 1):
-        await reconcile(hass, loaded, sub)
+        await reconcile(hass, rental, sub)
     assert len(codes_on(simulator, FRONT)) == 1
 
 
 async def test_a_lock_taken_off_the_calendar_loses_its_booking_codes(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     simulator.add_lock("Garage", device_id="garage_id")
-    await loaded.runtime_data.coordinator.async_refresh()
+    await rental.runtime_data.coordinator.async_refresh()
     # Someone else's code on the back door stays whatever happens.
-    await loaded.runtime_data.client.create_access_code(BACK, name="Cleaner", code="482915")
+    await rental.runtime_data.client.create_access_code(BACK, name="Cleaner", code="482915")
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, loaded, [FRONT, BACK])
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
     assert len(codes_on(simulator, BACK)) == 2
 
     result = await hass.config_entries.subentries.async_init(
-        (loaded.entry_id, "booking_calendar"),
+        (rental.entry_id, "booking_calendar"),
         context={"source": "reconfigure", "subentry_id": sub},
     )
     result = await hass.config_entries.subentries.async_configure(
@@ -167,10 +141,10 @@ async def test_a_lock_taken_off_the_calendar_loses_its_booking_codes(
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
-    await reconcile(hass, loaded, sub)
+    await reconcile(hass, rental, sub)
     assert [c.name for c in codes_on(simulator, BACK)] == ["Cleaner"]
     assert len(codes_on(simulator, FRONT)) == 1
-    (record,) = booking_calendar(loaded, sub).records.values()
+    (record,) = booking_calendar(rental, sub).records.values()
     assert set(record.codes) == {FRONT}
 
 
@@ -196,18 +170,18 @@ async def test_the_limit_counts_codes_valid_at_the_same_moment(
 
 
 async def test_the_host_is_told_once_every_lock_has_the_code(
-    hass: HomeAssistant, loaded: MockConfigEntry, simulator: SeamSimulator
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
     phone = async_mock_service(hass, "notify", "host_phone")
     await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
     # The back door's create hits Seam's rate limit (the front door's goes first).
     simulator.inject("/access_codes/create", Fault(), Fault(status=429, retry_after=1))
-    await add_booking_calendar(hass, loaded, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"})
+    await add_booking_calendar(hass, rental, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"})
     assert len(codes_on(simulator, FRONT)) == 1
     assert codes_on(simulator, BACK) == []
     assert phone == []
 
-    sub = next(iter(loaded.subentries))
-    await reconcile(hass, loaded, sub)
+    sub = next(iter(rental.subentries))
+    await reconcile(hass, rental, sub)
     assert len(phone) == 1
     assert "Back Door, Front Door" in phone[0].data["message"]

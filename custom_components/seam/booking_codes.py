@@ -523,19 +523,12 @@ class _Run:
         device: Device,
         problem: Problem,
         reason: str = "",
+        *,
+        failing: bool = True,
     ) -> None:
-        """The booking has no working code on the lock: a repair issue, and *failing*."""
-        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.FAILING
-        self._issue(key, record, device, problem, reason)
-
-    def _issue(
-        self,
-        key: str,
-        record: BookingRecord,
-        device: Device,
-        problem: Problem,
-        reason: str = "",
-    ) -> None:
+        """A repair issue about the booking's code on the lock; *failing* unless told not."""
+        if failing:
+            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.FAILING
         self.issues[self.calendar.issue_id(key, problem, device.device_id)] = _Issue(
             problem,
             device.device_id,
@@ -608,7 +601,7 @@ class _Run:
                 await self._async_place(key, record, device, devices, codes)
             if device_id in record.outside:
                 # Deleted outside Seam while the booking lasts: say so until it ends.
-                self._issue(key, record, device, Problem.DELETED_OUTSIDE)
+                self._problem(key, record, device, Problem.DELETED_OUTSIDE, failing=False)
         for device_id in set(record.codes) - set(self.calendar.settings.locks):
             await self._async_remove_from(key, record, device_id, codes)
 
@@ -648,8 +641,10 @@ class _Run:
         if code.errors:
             self._problem(key, record, device, Problem.FAILED, ", ".join(code.errors))
         elif any(w.startswith("delay_in_") for w in code.warnings):
-            self._problem(key, record, device, Problem.DELAYED, ", ".join(code.warnings))
-            self.statuses[key][device.device_id] = CodeStatus.SCHEDULED
+            self._problem(
+                key, record, device, Problem.DELAYED, ", ".join(code.warnings), failing=False
+            )
+            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
         else:
             active = code.status is AccessCodeStatus.SET and record.starts_at <= self.now
             self.statuses.setdefault(key, {})[device.device_id] = (
