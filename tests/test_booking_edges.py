@@ -7,8 +7,10 @@ The real Home Assistant, its local calendar, and the Seam simulator over HTTP.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
@@ -102,16 +104,84 @@ async def test_misses_in_a_burst_count_once(
     assert len(codes_on(simulator, FRONT)) == 2
 
 
-async def test_only_blocked_dates_count_as_an_empty_read(
+async def test_a_feed_left_with_only_blocked_dates_still_cancels_the_last_booking(
     hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
 ) -> None:
+    # A booking site's feed always has its blocked dates: it is not empty when the last
+    # booking is cancelled, and that booking's code must not stay usable for the stay.
     uid = await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
-    sub = await add_booking_calendar(hass, rental, [FRONT])
     await add_booking(hass, "Airbnb (Not available)", in_days(5), in_days(9))
-    await calendar_entity(hass).async_delete_event(uid)
-    for _ in range(MISSING_READS + 1):
-        await reconcile(hass, rental, sub)
+    sub = await add_booking_calendar(hass, rental, [FRONT])
     assert len(codes_on(simulator, FRONT)) == 1
+    await calendar_entity(hass).async_delete_event(uid)
+    for _ in range(MISSING_READS):
+        await reconcile(hass, rental, sub)
+    assert codes_on(simulator, FRONT) == []
+
+
+@pytest.mark.real_waits
+async def test_misses_minutes_apart_delete_at_the_third(
+    hass: HomeAssistant,
+    rental: MockConfigEntry,
+    simulator: SeamSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    uid = await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
+    await add_booking(hass, "Ben Okafor", in_days(4), in_days(6))
+    sub = await add_booking_calendar(hass, rental, [FRONT])
+    (ana,) = [r for r in booking_calendar(rental, sub).records.values() if r.guest == "Ana Silva"]
+    await calendar_entity(hass).async_delete_event(uid)
+    await hass.async_block_till_done(wait_background_tasks=True)  # the change's own read
+    while ana.missing < MISSING_READS:
+        missing = ana.missing
+        assert any(c.name.startswith("Ana") for c in codes_on(simulator, FRONT))
+        freezer.tick(timedelta(minutes=10))
+        await reconcile(hass, rental, sub)
+        assert ana.missing == missing + 1  # one miss per read, 10 minutes apart
+    assert not any(c.name.startswith("Ana") for c in codes_on(simulator, FRONT))
+
+
+async def test_the_host_waits_for_a_lock_that_could_not_be_read(
+    hass: HomeAssistant, rental: MockConfigEntry, simulator: SeamSimulator
+) -> None:
+    phone = async_mock_service(hass, "notify", "host_phone")
+    await add_booking(hass, "Ana Silva", in_days(1), in_days(3))
+    simulator.access_codes.unlistable.add(BACK)  # its codes cannot be listed for now
+    sub = await add_booking_calendar(
+        hass, rental, [FRONT, BACK], **{CONF_NOTIFY: "notify.host_phone"}
+    )
+    assert len(codes_on(simulator, FRONT)) == 1
+    assert phone == []
+    simulator.access_codes.unlistable.clear()
+    await reconcile(hass, rental, sub)
+    assert len(phone) == 1
+    assert "Back Door, Front Door" in phone[0].data["message"]
+
+
+async def test_a_calendar_gone_can_still_be_reconfigured(
+    hass: HomeAssistant, rental: MockConfigEntry
+) -> None:
+    sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
+    calendar_entry = hass.config_entries.async_entries("local_calendar")[0]
+    await hass.config_entries.async_remove(calendar_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.subentries.async_init(
+        (rental.entry_id, "booking_calendar"),
+        context={"source": "reconfigure", "subentry_id": sub},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_LOCKS: [FRONT],
+            "check_in": "16:00:00",
+            "check_out": "11:00:00",
+            "code_source": "random",
+            "look_ahead_days": 14,
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert rental.subentries[sub].title == "Rental"
+    assert rental.subentries[sub].data[CONF_LOCKS] == [FRONT]
 
 
 async def test_a_lock_taken_off_the_calendar_loses_its_booking_codes(

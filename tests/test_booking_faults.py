@@ -242,6 +242,16 @@ async def test_a_lock_removed_from_seam_is_left_out(
     assert writes(simulator) == 0
     attributes = hass.states.get("sensor.rental_door_codes").attributes  # type: ignore[union-attr]
     assert attributes["bookings"][0]["codes"] == {"Front Door": "scheduled"}
+    # Its code went with it: the booking, cancelled, is forgotten once the front door's goes.
+    (record,) = booking_calendar(rental, sub).records.values()
+    assert set(record.codes) == {FRONT}
+    await add_booking(hass, "Ben Okafor", in_days(5), in_days(7))
+    await calendar_entity(hass).async_delete_event(
+        next(u for u, r in booking_calendar(rental, sub).records.items() if r.guest == "Ana Silva")
+    )
+    for _ in range(MISSING_READS):
+        await reconcile(hass, rental, sub)
+    assert [r.guest for r in booking_calendar(rental, sub).records.values()] == ["Ben Okafor"]
 
 
 async def test_a_booking_over_is_forgotten_without_a_write(

@@ -20,8 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 import hashlib
 from typing import Any
 
@@ -37,15 +36,14 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     AccessCode,
-    AccessCodeStatus,
     Device,
     SeamClient,
     SeamError,
-    SeamRateLimitedError,
 )
+from .booking_run import CodeStatus, Problem, Reconcile, RepairIssue, label
 from .booking_settings import MAX_LOOK_AHEAD, CalendarSettings
 from .booking_store import BookingRecord, BookingStore
-from .bookings import Booking, booking_from_event, choose_pin, code_key, code_name
+from .bookings import Booking, booking_from_event, code_key
 from .const import DOMAIN, LOGGER
 from .coordinator import SeamCoordinator
 from .notify_host import async_notify_host
@@ -61,41 +59,6 @@ RECONCILE_INTERVAL = timedelta(minutes=10)
 # After a rate limit, the rest is done this much later (Seam allows 10 creates a minute a lock).
 RETRY_SOONER = 65.0
 CALENDAR_FAILURES_FOR_ISSUE = 3
-# Times within this of each other are the same (Seam answers in milliseconds).
-SAME_TIME = timedelta(seconds=1)
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
-_LATEST = datetime.max.replace(tzinfo=UTC)
-# A lock that takes only future starts gets a stay already begun from this far ahead.
-FUTURE_START = timedelta(minutes=1)
-
-
-class CodeStatus(StrEnum):
-    """Where one booking's code on one lock stands."""
-
-    ACTIVE = "active"
-    SCHEDULED = "scheduled"
-    FAILING = "failing"
-
-
-class Problem(StrEnum):
-    """What a repair issue about one booking's code on one lock says; the translation key."""
-
-    FAILED = "booking_code_failed"
-    DELAYED = "booking_code_delayed"
-    DELETED_OUTSIDE = "booking_code_deleted_outside"
-    NO_ROOM = "booking_code_no_room"
-    REFUSED = "booking_code_refused"
-    LOCK_CANNOT = "booking_code_lock_cannot"
-    NO_PIN = "booking_code_no_pin"
-
-
-@dataclass(frozen=True, slots=True)
-class _Issue:
-    """A repair issue to raise: its problem, the lock it is about, what it names."""
-
-    problem: Problem
-    device_id: str
-    placeholders: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -112,22 +75,6 @@ class CalendarStatus:
     def count(self, status: CodeStatus) -> int:
         """Codes (one per booking and lock) in this status."""
         return sum(s == status for locks in self.bookings.values() for s in locks.values())
-
-
-def _label(record: BookingRecord) -> str:
-    """How messages name a booking: its guest and arrival, never its PIN."""
-    return code_name(record.guest, record.arrival)
-
-
-def _same(a: datetime | None, b: datetime, now: datetime) -> bool:
-    """The same instant for Seam, or two starts both past or due within a minute.
-
-    A lock that takes only future starts is given one a minute ahead for a stay begun.
-    """
-    if a is None:
-        return False
-    soon = now + FUTURE_START
-    return abs(a - b) < SAME_TIME or (a <= soon and b <= soon)
 
 
 class BookingCalendar:
@@ -149,11 +96,11 @@ class BookingCalendar:
         self._scope = f"{scope}:{self.settings.calendar}"
         self._coordinator = coordinator
         self._entry_id = coordinator.config_entry.entry_id
-        self._client: SeamClient = coordinator.client
-        self._store = store
+        self.client: SeamClient = coordinator.client
+        self.store = store
         self._lock = asyncio.Lock()
         self._listeners: list[Callable[[], None]] = []
-        self._issues: dict[str, _Issue] = {}
+        self._issues: dict[str, RepairIssue] = {}
         self._phones: dict[str, str | None] = {}
         self._closed = False
         self._retry: asyncio.TimerHandle | None = None
@@ -164,7 +111,7 @@ class BookingCalendar:
     @property
     def records(self) -> dict[str, BookingRecord]:
         """The calendar's bookings as remembered."""
-        return self._store.records(self.settings.calendar)
+        return self.store.records(self.settings.calendar)
 
     @callback
     def async_start(self) -> Callable[[], None]:
@@ -205,10 +152,11 @@ class BookingCalendar:
                 or f"_{self.subentry_id}_" not in issue_id
             ):
                 continue
-            device = next((d for d in self.settings.locks if issue_id.endswith(f"_{d}")), "")
+            # `..._{subentry id}_{12-character digest}_{device id}`
+            device = issue_id.partition(f"_{self.subentry_id}_")[2][13:]
             problem = next((p for p in Problem if p.value == issue.translation_key), None)
             if problem is not None:
-                self._issues[issue_id] = _Issue(problem, device, {})
+                self._issues[issue_id] = RepairIssue(problem, device, {})
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -263,12 +211,19 @@ class BookingCalendar:
 
     async def _async_reconcile(self) -> None:
         now = dt_util.utcnow()
-        run = _Run(self, now)
+        run = Reconcile(self, now)
         bookings = await self._async_read(now)
         devices = self._devices()
         records = self.records
         # Also the locks that have a booking's code but are no longer the calendar's.
         data = self._coordinator.data or {}
+        if self._coordinator.last_update_success:
+            # A lock gone from Seam took its codes with it.
+            for record in records.values():
+                for device_id in [d for d in record.codes if d not in data]:
+                    del record.codes[device_id]
+                    record.outside.discard(device_id)
+                    self.store.async_schedule_save()
         strays = {d for r in records.values() for d in r.codes if d in data and d not in devices}
         codes = await self._async_list(devices | {d: data[d] for d in strays})
         if bookings is not None:
@@ -277,18 +232,18 @@ class BookingCalendar:
             if record.ends_at <= now:
                 # Over: Seam has removed its codes, there is nothing left to do.
                 del records[key]
-                self._store.async_schedule_save()
+                self.store.async_schedule_save()
                 continue
             if record.missing >= MISSING_READS:
                 if await run.async_remove(key, record, codes):
                     del records[key]
-                    self._store.async_schedule_save()
+                    self.store.async_schedule_save()
                 continue
             await run.async_keep(key, record, devices, codes)
         await self._async_notify(run)
         self.status.bookings = run.statuses
         self.status.labels = {
-            key: (_label(record), record.starts_at, record.ends_at)
+            key: (label(record), record.starts_at, record.ends_at)
             for key, record in records.items()
         }
         self.status.last_reconcile = now
@@ -301,7 +256,7 @@ class BookingCalendar:
             self._retry = self.hass.loop.call_later(RETRY_SOONER, self._async_request)
 
     async def _async_read(self, now: datetime) -> list[Booking] | None:
-        """The bookings not over yet; None when the read failed or found none."""
+        """The bookings not over yet; None when the read failed or found no event at all."""
         settings = self.settings
         component = self.hass.data.get(CALENDAR_COMPONENT)
         entity = component.get_entity(settings.calendar) if component else None
@@ -323,7 +278,9 @@ class BookingCalendar:
         if not events:
             return None
         zone = dt_util.get_default_time_zone()
-        bookings = [
+        # Events, but only blocked dates or stays over: a real read, in which every booking
+        # remembered is missing (the last one of a feed, cancelled, goes like any other).
+        return [
             booking
             for event in events
             if (
@@ -342,8 +299,6 @@ class BookingCalendar:
             is not None
             and booking.ends_at > now
         ]
-        # Only blocked dates, or only stays over: no more to go on than an empty read.
-        return bookings or None
 
     async def _async_events(
         self, entity: CalendarEntity | None, now: datetime
@@ -373,7 +328,7 @@ class BookingCalendar:
 
     async def _async_list_one(self, device: Device) -> list[AccessCode] | None:
         try:
-            return await self._client.list_access_codes(device.device_id)
+            return await self.client.list_access_codes(device.device_id)
         except SeamError as err:
             LOGGER.warning("Could not list the codes of %s: %s", device.name, err)
             return None
@@ -400,7 +355,7 @@ class BookingCalendar:
                     ends_at=booking.ends_at,
                 )
                 self._phones[booking.key] = booking.phone
-                self._store.async_schedule_save()
+                self.store.async_schedule_save()
                 continue
             self._phones[booking.key] = booking.phone
             changed = (record.guest, record.arrival, record.starts_at, record.ends_at) != (
@@ -413,16 +368,16 @@ class BookingCalendar:
                 record.guest, record.arrival = booking.guest, booking.arrival
                 record.starts_at, record.ends_at = booking.starts_at, booking.ends_at
                 record.missing, record.missed_at = 0, None
-                self._store.async_schedule_save()
+                self.store.async_schedule_save()
         for key, record in records.items():
             if key in seen or record.ends_at <= now:
                 continue
             if record.missed_at is None or now - record.missed_at >= MISS_SPACING:
                 record.missing += 1
                 record.missed_at = now
-                self._store.async_schedule_save()
+                self.store.async_schedule_save()
 
-    async def _async_notify(self, run: _Run) -> None:
+    async def _async_notify(self, run: Reconcile) -> None:
         """Send the host each new booking's PIN, once, after it is safely stored."""
         ready = [
             (key, record)
@@ -431,15 +386,15 @@ class BookingCalendar:
         ]
         if not ready or not self.settings.notify:
             return
-        await self._store.async_save()
+        await self.store.async_save()
         for key, record in ready:
             assert record.pin is not None
             locks = ", ".join(sorted(run.placed[key]))
             if await async_notify_host(
-                self.hass, self.settings.notify, _label(record), record, locks
+                self.hass, self.settings.notify, label(record), record, locks
             ):
                 record.notified = True
-                self._store.async_schedule_save()
+                self.store.async_schedule_save()
 
     @callback
     def _async_calendar_issue(self) -> None:
@@ -458,7 +413,7 @@ class BookingCalendar:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     @callback
-    def _async_sync_issues(self, wanted: dict[str, _Issue], read: set[str]) -> None:
+    def _async_sync_issues(self, wanted: dict[str, RepairIssue], read: set[str]) -> None:
         """Raise this reconcile's problems; clear old ones, except of locks unread this time."""
         for issue_id, issue in wanted.items():
             ir.async_create_issue(
@@ -499,252 +454,6 @@ class BookingCalendar:
     def phone(self, key: str) -> str | None:
         """The phone digits of the booking's description, when codes come from phones."""
         return self._phones.get(key) if self.settings.code_from_phone else None
-
-
-class _Run:
-    """One reconcile's writes, statuses and problems."""
-
-    def __init__(self, calendar: BookingCalendar, now: datetime) -> None:
-        self.calendar = calendar
-        self.now = now
-        self.writes = 0
-        self.deferred = False
-        self.limited: set[str] = set()
-        self.pending: set[str] = set()
-        """Bookings with a code left for a later round (rate limit): the host waits for it."""
-        self.statuses: dict[str, dict[str, CodeStatus]] = {}
-        self.placed: dict[str, set[str]] = {}
-        self.issues: dict[str, _Issue] = {}
-
-    def _problem(
-        self,
-        key: str,
-        record: BookingRecord,
-        device: Device,
-        problem: Problem,
-        reason: str = "",
-        *,
-        failing: bool = True,
-    ) -> None:
-        """A repair issue about the booking's code on the lock; *failing* unless told not."""
-        if failing:
-            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.FAILING
-        self.issues[self.calendar.issue_id(key, problem, device.device_id)] = _Issue(
-            problem,
-            device.device_id,
-            {"booking": _label(record), "lock": device.name, "reason": reason},
-        )
-
-    def _ours(
-        self, key: str, record: BookingRecord, device_id: str, codes: list[AccessCode]
-    ) -> AccessCode | None:
-        """The booking's code on the lock: the one its create answered with, else by its key.
-
-        The key finds a code whose answer was lost (or whose record was); Seam's fake server
-        drops `common_code_key` on a single create (production keeps it), so the id comes first.
-        """
-        recorded = record.codes.get(device_id)
-        marker = self.calendar.key_for(key, device_id)
-        return next((c for c in codes if c.access_code_id == recorded), None) or next(
-            (c for c in codes if c.common_code_key == marker), None
-        )
-
-    async def async_remove(
-        self, key: str, record: BookingRecord, codes: dict[str, list[AccessCode]]
-    ) -> bool:
-        """The booking is gone: delete its codes. True once none is left."""
-        done = True
-        for device_id in set(record.codes) | set(self.calendar.settings.locks):
-            done = await self._async_remove_from(key, record, device_id, codes) and done
-        return done
-
-    async def _async_remove_from(
-        self, key: str, record: BookingRecord, device_id: str, codes: dict[str, list[AccessCode]]
-    ) -> bool:
-        """Delete the booking's code on one lock; True once it has none there."""
-        if device_id not in codes:
-            # Unread this time (or gone from Seam): done only if it never had a code there.
-            return device_id not in record.codes
-        code = self._ours(key, record, device_id, codes[device_id])
-        if code is not None and code.status is not AccessCodeStatus.REMOVING:
-            try:
-                self.writes += 1
-                await self.calendar._client.delete_access_code(code.access_code_id)
-            except SeamError as err:
-                err.hide_code(record.pin)
-                LOGGER.warning("Could not delete the code of %s: %s", _label(record), err)
-                return False
-        record.codes.pop(device_id, None)
-        record.outside.discard(device_id)
-        self.calendar._store.async_schedule_save()
-        return True
-
-    async def async_keep(
-        self,
-        key: str,
-        record: BookingRecord,
-        devices: dict[str, Device],
-        codes: dict[str, list[AccessCode]],
-    ) -> None:
-        """The booking stands: each lock gets its code, in the booking's window.
-
-        A lock no longer among the calendar's loses the booking's code.
-        """
-        for device_id in self.calendar.settings.locks:
-            device = devices.get(device_id)
-            if device is None or device_id not in codes:
-                continue  # gone from Seam, or unread this time: nothing is decided
-            code = self._ours(key, record, device_id, codes[device_id])
-            if code is not None:
-                await self._async_check(key, record, device, code)
-            else:
-                await self._async_place(key, record, device, devices, codes)
-            if device_id in record.outside:
-                # Deleted outside Seam while the booking lasts: say so until it ends.
-                self._problem(key, record, device, Problem.DELETED_OUTSIDE, failing=False)
-        for device_id in set(record.codes) - set(self.calendar.settings.locks):
-            await self._async_remove_from(key, record, device_id, codes)
-
-    async def _async_check(
-        self, key: str, record: BookingRecord, device: Device, code: AccessCode
-    ) -> None:
-        """A code of ours is on the lock: adopt it, move its window, report its trouble."""
-        store = self.calendar._store
-        if record.codes.get(device.device_id) != code.access_code_id:
-            record.codes[device.device_id] = code.access_code_id
-            store.async_schedule_save()
-        if record.pin is None and code.code:
-            # Found again after the store was lost: its PIN is the booking's.
-            record.pin = code.code
-            store.async_schedule_save()
-        self.placed.setdefault(key, set()).add(device.name)
-        name = _label(record)
-        if not (
-            _same(code.starts_at, record.starts_at, self.now)
-            and _same(code.ends_at, record.ends_at, self.now)
-            and code.name == name
-        ):
-            if device.device_id in self.limited:
-                self._defer(key, device)
-            else:
-                try:
-                    self.writes += 1
-                    await self.calendar._client.update_access_code(
-                        code.access_code_id,
-                        name=name,
-                        starts_at=self._start(device, record),
-                        ends_at=record.ends_at,
-                    )
-                except SeamError as err:
-                    self._refused(key, record, device, err)
-                    return
-        if code.errors:
-            self._problem(key, record, device, Problem.FAILED, ", ".join(code.errors))
-        elif any(w.startswith("delay_in_") for w in code.warnings):
-            self._problem(
-                key, record, device, Problem.DELAYED, ", ".join(code.warnings), failing=False
-            )
-            self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
-        else:
-            active = code.status is AccessCodeStatus.SET and record.starts_at <= self.now
-            self.statuses.setdefault(key, {})[device.device_id] = (
-                CodeStatus.ACTIVE if active else CodeStatus.SCHEDULED
-            )
-
-    async def _async_place(
-        self,
-        key: str,
-        record: BookingRecord,
-        device: Device,
-        devices: dict[str, Device],
-        codes: dict[str, list[AccessCode]],
-    ) -> None:
-        """No code of ours on the lock: make one, with the booking's PIN (within the look-ahead)."""
-        if record.starts_at > self.now + timedelta(days=self.calendar.settings.look_ahead_days):
-            return
-        if device.device_id in record.codes:
-            # It was there: deleted outside Seam (on the lock or in its app). Set it again, and
-            # say so while the booking lasts.
-            record.codes.pop(device.device_id)
-            record.outside.add(device.device_id)
-            self.calendar._store.async_schedule_save()
-        if device.can_program_online_access_codes is not True:
-            self._problem(key, record, device, Problem.LOCK_CANNOT, device.reason())
-            return
-        if device.device_id in self.limited:
-            self._defer(key, device)
-            return
-        limit = device.max_active_codes
-        if limit is not None and self._peak(record, codes[device.device_id]) >= limit:
-            self._problem(key, record, device, Problem.NO_ROOM, str(limit))
-            return
-        if record.pin is None:
-            taken = {c.code for listed in codes.values() for c in listed if c.code}
-            record.pin = choose_pin(
-                [devices[d] for d in self.calendar.settings.locks if d in devices],
-                taken,
-                self.calendar.phone(key),
-            )
-            if record.pin is None:
-                self._problem(key, record, device, Problem.NO_PIN)
-                return
-            self.calendar._store.async_schedule_save()
-        try:
-            self.writes += 1
-            access_code, _attempt = await self.calendar._client.create_access_code(
-                device.device_id,
-                name=_label(record),
-                code=record.pin,
-                starts_at=self._start(device, record),
-                ends_at=record.ends_at,
-                common_code_key=self.calendar.key_for(key, device.device_id),
-            )
-        except SeamError as err:
-            self._refused(key, record, device, err)
-            return
-        record.codes[device.device_id] = access_code.access_code_id
-        codes[device.device_id].append(access_code)
-        self.calendar._store.async_schedule_save()
-        self.placed.setdefault(key, set()).add(device.name)
-        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
-
-    def _peak(self, record: BookingRecord, codes: list[AccessCode]) -> int:
-        """The most codes on the lock valid at one moment of this booking."""
-        spans = [
-            (c.starts_at or _EARLIEST, c.ends_at or _LATEST)
-            if c.is_time_bound
-            else (_EARLIEST, _LATEST)
-            for c in codes
-            if c.status is not AccessCodeStatus.REMOVING
-        ]
-        spans = [(s, e) for s, e in spans if s < record.ends_at and e > record.starts_at]
-        moments = [record.starts_at, *(s for s, _ in spans if s > record.starts_at)]
-        return max(sum(s <= moment < e for s, e in spans) for moment in moments)
-
-    def _defer(self, key: str, device: Device) -> None:
-        """Left for the next round (soon): the booking's host waits for the whole set."""
-        self.deferred = True
-        self.pending.add(key)
-        self.statuses.setdefault(key, {})[device.device_id] = CodeStatus.SCHEDULED
-
-    def _start(self, device: Device, record: BookingRecord) -> datetime:
-        """The booking's start; a lock that takes only future starts gets one a minute ahead."""
-        if (
-            "start_date_in_future" in device.code_constraints.constraint_types
-            and record.starts_at <= self.now
-        ):
-            return self.now + FUTURE_START
-        return record.starts_at
-
-    def _refused(self, key: str, record: BookingRecord, device: Device, err: SeamError) -> None:
-        """Seam said no: a rate limit waits for the next round, anything else is a problem."""
-        err.hide_code(record.pin)
-        if isinstance(err, SeamRateLimitedError):
-            self.limited.add(device.device_id)
-            self._defer(key, device)
-            return
-        LOGGER.warning("Seam refused the code of %s on %s: %s", _label(record), device.name, err)
-        self._problem(key, record, device, Problem.REFUSED, str(err))
 
 
 def diagnostics(calendar: BookingCalendar) -> dict[str, Any]:

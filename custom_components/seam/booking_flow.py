@@ -80,21 +80,25 @@ class BookingCalendarFlow(ConfigSubentryFlow):
             if reconfiguring:
                 user_input = {**user_input, CONF_CALENDAR: current[CONF_CALENDAR]}
             calendar = user_input[CONF_CALENDAR]
-            taken = any(
-                sub.unique_id == calendar
-                and not (reconfiguring and sub.subentry_id == self._reconfigure_subentry_id)
-                for sub in entry.subentries.values()
+            # The calendar is chosen once; a reconfigure keeps it (even if it is gone now).
+            taken = not reconfiguring and any(
+                sub.unique_id == calendar for sub in entry.subentries.values()
             )
             if taken:
                 errors[CONF_CALENDAR] = "calendar_already_configured"
-            elif self.hass.states.get(calendar) is None:
+            elif not reconfiguring and self.hass.states.get(calendar) is None:
                 errors[CONF_CALENDAR] = "calendar_not_found"
             elif not user_input.get(CONF_LOCKS):
                 errors[CONF_LOCKS] = "no_locks"
             else:
                 data = {**user_input, CONF_LOOK_AHEAD: int(user_input[CONF_LOOK_AHEAD])}
                 state = self.hass.states.get(calendar)
-                title = state.name if state is not None else calendar
+                if state is not None:
+                    title = state.name
+                elif reconfiguring:
+                    title = self._get_reconfigure_subentry().title
+                else:
+                    title = calendar
                 if reconfiguring:
                     return self.async_update_and_abort(
                         entry,

@@ -19,7 +19,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import Device
-from .booking_codes import BookingCalendar, CodeStatus
+from .booking_codes import BookingCalendar
+from .booking_run import CodeStatus
 from .const import DOMAIN
 from .entity import SeamDescriptionEntity, async_add_lock_entities
 from .runtime import SeamConfigEntry
