@@ -25,7 +25,7 @@ from custom_components.seam.booking_settings import (
 from custom_components.seam.const import DOMAIN
 from homeassistant.components.calendar import CalendarEntity
 from homeassistant.components.calendar.const import DATA_COMPONENT
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, SubentryFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -117,6 +117,26 @@ async def add_booking_calendar(
         for sub in entry.subentries.values()
         if sub.subentry_type == SUBENTRY_BOOKING_CALENDAR
         and sub.unique_id == user_input[CONF_CALENDAR]
+    )
+
+
+async def reconfigure_booking_calendar(
+    hass: HomeAssistant, entry: MockConfigEntry, subentry_id: str, locks: list[str]
+) -> SubentryFlowResult:
+    """Change a booking calendar's locks through its reconfigure flow (default times, code)."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_BOOKING_CALENDAR),
+        context={"source": "reconfigure", "subentry_id": subentry_id},
+    )
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_LOCKS: locks,
+            CONF_CHECK_IN: "16:00:00",
+            CONF_CHECK_OUT: "11:00:00",
+            CONF_CODE_SOURCE: "random",
+            CONF_LOOK_AHEAD: 14,
+        },
     )
 
 

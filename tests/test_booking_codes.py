@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.seam.booking_codes import MISSING_READS
-from custom_components.seam.booking_settings import CONF_LOCKS, CONF_NOTIFY
+from custom_components.seam.booking_settings import CONF_NOTIFY
 from custom_components.seam.const import DOMAIN
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
@@ -35,6 +35,7 @@ from tests.booking_helpers import (
     in_days,
     logged,
     reconcile,
+    reconfigure_booking_calendar,
     until,
     writes,
 )
@@ -466,20 +467,7 @@ async def test_a_lock_added_later_gets_the_same_pin(
     await reconcile(hass, rental, sub)
     (front,) = codes_on(simulator, FRONT)
 
-    result = await hass.config_entries.subentries.async_init(
-        (rental.entry_id, "booking_calendar"),
-        context={"source": "reconfigure", "subentry_id": sub},
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            CONF_LOCKS: [FRONT, BACK],
-            "check_in": "16:00:00",
-            "check_out": "11:00:00",
-            "code_source": "random",
-            "look_ahead_days": 14,
-        },
-    )
+    result = await reconfigure_booking_calendar(hass, rental, sub, [FRONT, BACK])
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
     await reconcile(hass, rental, sub)

@@ -29,6 +29,7 @@ from tests.booking_helpers import (
     in_days,
     issues,
     reconcile,
+    reconfigure_booking_calendar,
 )
 from tests.conftest import setup_integration
 from tests.simulator import Fault, SeamSimulator
@@ -165,20 +166,7 @@ async def test_a_calendar_gone_can_still_be_reconfigured(
     calendar_entry = hass.config_entries.async_entries("local_calendar")[0]
     await hass.config_entries.async_remove(calendar_entry.entry_id)
     await hass.async_block_till_done()
-    result = await hass.config_entries.subentries.async_init(
-        (rental.entry_id, "booking_calendar"),
-        context={"source": "reconfigure", "subentry_id": sub},
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            CONF_LOCKS: [FRONT],
-            "check_in": "16:00:00",
-            "check_out": "11:00:00",
-            "code_source": "random",
-            "look_ahead_days": 14,
-        },
-    )
+    result = await reconfigure_booking_calendar(hass, rental, sub, [FRONT])
     assert result["reason"] == "reconfigure_successful"
     assert rental.subentries[sub].title == "Rental"
     assert rental.subentries[sub].data[CONF_LOCKS] == [FRONT]
@@ -195,20 +183,7 @@ async def test_a_lock_taken_off_the_calendar_loses_its_booking_codes(
     sub = await add_booking_calendar(hass, rental, [FRONT, BACK])
     assert len(codes_on(simulator, BACK)) == 2
 
-    result = await hass.config_entries.subentries.async_init(
-        (rental.entry_id, "booking_calendar"),
-        context={"source": "reconfigure", "subentry_id": sub},
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            CONF_LOCKS: [FRONT],
-            "check_in": "16:00:00",
-            "check_out": "11:00:00",
-            "code_source": "random",
-            "look_ahead_days": 14,
-        },
-    )
+    result = await reconfigure_booking_calendar(hass, rental, sub, [FRONT])
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done(wait_background_tasks=True)
     await reconcile(hass, rental, sub)

@@ -6,13 +6,12 @@ import asyncio
 from collections.abc import Callable
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.core import HomeAssistant
 
 from .booking_codes import BookingCalendar
+from .booking_issues import async_clear_stale
 from .booking_settings import SUBENTRY_BOOKING_CALENDAR, CalendarSettings
 from .booking_store import BookingStore
-from .const import DOMAIN
 from .coordinator import SeamCoordinator
 
 
@@ -38,7 +37,7 @@ class BookingCalendars:
         """Read the store, forget removed calendars and their issues, start reconciling."""
         await self.store.async_load()
         self.store.keep_only({c.settings.calendar for c in self.by_subentry.values()})
-        self._async_clear_stale_issues()
+        async_clear_stale(self._hass, self._entry.entry_id, self.by_subentry)
         self._stops = [calendar.async_start() for calendar in self.by_subentry.values()]
 
     async def async_close(self) -> None:
@@ -47,20 +46,6 @@ class BookingCalendars:
             stop()
         await asyncio.gather(*(c.async_wait_idle() for c in self.by_subentry.values()))
         await self.store.async_save()
-
-    @callback
-    def _async_clear_stale_issues(self) -> None:
-        prefix = f"{self._entry.entry_id}_booking_"
-        for domain, issue_id in list(ir.async_get(self._hass).issues):
-            if (
-                domain == DOMAIN
-                and issue_id.startswith(prefix)
-                and not any(
-                    f"_{sub}_" in issue_id or issue_id.endswith(f"_{sub}")
-                    for sub in self.by_subentry
-                )
-            ):
-                ir.async_delete_issue(self._hass, DOMAIN, issue_id)
 
     @staticmethod
     def settings_of(entry: ConfigEntry) -> dict[str, CalendarSettings]:

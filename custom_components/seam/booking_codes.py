@@ -9,8 +9,9 @@ Safety rules:
 - A booking missing from `MISSING_READS` reads in a row loses its codes; a read that fails or
   has no events at all counts for nothing, so a calendar feed that comes back empty once never
   wipes codes.
-- Only codes carrying this booking's `common_code_key` on that lock are changed or deleted:
-  codes made by hand, by Seam or by anything else are never touched.
+- Only a booking's own codes are changed or deleted: the one its create answered with, or one
+  carrying its `common_code_key` on that lock. Codes made by hand, by Seam or by anything else
+  are never touched.
 - A booking keeps its PIN once chosen (it may already be in the guest's hands): dates that
   change move the code's window, a code deleted outside Seam comes back with the same PIN.
 """
@@ -21,7 +22,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-import hashlib
 from typing import Any
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent
@@ -29,7 +29,6 @@ from homeassistant.components.calendar.const import DATA_COMPONENT as CALENDAR_C
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
@@ -40,11 +39,12 @@ from .api import (
     SeamClient,
     SeamError,
 )
-from .booking_run import CodeStatus, Problem, Reconcile, RepairIssue, label
+from .booking_issues import CALENDAR_FAILURES_FOR_ISSUE, BookingIssues
+from .booking_run import CodeStatus, Problem, Reconcile, label
 from .booking_settings import MAX_LOOK_AHEAD, CalendarSettings
 from .booking_store import BookingRecord, BookingStore
 from .bookings import Booking, booking_from_event, code_key
-from .const import DOMAIN, LOGGER
+from .const import LOGGER
 from .coordinator import SeamCoordinator
 from .notify_host import async_notify_host
 
@@ -58,7 +58,6 @@ READ_AHEAD = timedelta(days=MAX_LOOK_AHEAD + 1)
 RECONCILE_INTERVAL = timedelta(minutes=10)
 # After a rate limit, the rest is done this much later (Seam allows 10 creates a minute a lock).
 RETRY_SOONER = 65.0
-CALENDAR_FAILURES_FOR_ISSUE = 3
 
 
 @dataclass(slots=True)
@@ -66,7 +65,6 @@ class CalendarStatus:
     """What the calendar's sensor shows: each booking's codes, and how the last read went."""
 
     bookings: dict[str, dict[str, CodeStatus]] = field(default_factory=dict)
-    labels: dict[str, tuple[str, datetime, datetime]] = field(default_factory=dict)
     read_failures: int = 0
     last_reconcile: datetime | None = None
     writes: int = 0
@@ -100,7 +98,7 @@ class BookingCalendar:
         self.store = store
         self._lock = asyncio.Lock()
         self._listeners: list[Callable[[], None]] = []
-        self._issues: dict[str, RepairIssue] = {}
+        self.issues = BookingIssues(hass, self._entry_id, self.subentry_id, self.title)
         self._phones: dict[str, str | None] = {}
         self._closed = False
         self._retry: asyncio.TimerHandle | None = None
@@ -116,7 +114,7 @@ class BookingCalendar:
     @callback
     def async_start(self) -> Callable[[], None]:
         """Reconcile now, every 10 minutes and when the calendar changes; returns the stop."""
-        self._async_load_issues()
+        self.issues.async_load()
         unsubs = [
             async_track_time_interval(
                 self.hass, self._async_scheduled, RECONCILE_INTERVAL, cancel_on_shutdown=True
@@ -140,23 +138,6 @@ class BookingCalendar:
                 unsub()
 
         return stop
-
-    @callback
-    def _async_load_issues(self) -> None:
-        """The issues raised before this start (a reload): cleared like any, once resolved."""
-        prefix = f"{self._entry_id}_booking_code_"
-        for (domain, issue_id), issue in ir.async_get(self.hass).issues.items():
-            if (
-                domain != DOMAIN
-                or not issue_id.startswith(prefix)
-                or f"_{self.subentry_id}_" not in issue_id
-            ):
-                continue
-            # `..._{subentry id}_{12-character digest}_{device id}`
-            device = issue_id.partition(f"_{self.subentry_id}_")[2][13:]
-            problem = next((p for p in Problem if p.value == issue.translation_key), None)
-            if problem is not None:
-                self._issues[issue_id] = RepairIssue(problem, device, {})
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -242,13 +223,9 @@ class BookingCalendar:
             await run.async_keep(key, record, devices, codes)
         await self._async_notify(run)
         self.status.bookings = run.statuses
-        self.status.labels = {
-            key: (label(record), record.starts_at, record.ends_at)
-            for key, record in records.items()
-        }
         self.status.last_reconcile = now
         self.status.writes = run.writes
-        self._async_sync_issues(run.issues, set(codes))
+        self.issues.async_sync(run.issues, set(codes), self.settings.locks)
         if self._retry is not None:
             self._retry.cancel()
             self._retry = None
@@ -271,10 +248,10 @@ class BookingCalendar:
                 else LOGGER.debug
             )
             log("Could not read %s for booking codes: %s", settings.calendar, err)
-            self._async_calendar_issue()
+            self.issues.async_calendar_read(self.status.read_failures)
             return None
         self.status.read_failures = 0
-        self._async_calendar_issue()
+        self.issues.async_calendar_read(0)
         if not events:
             return None
         zone = dt_util.get_default_time_zone()
@@ -396,56 +373,13 @@ class BookingCalendar:
                 record.notified = True
                 self.store.async_schedule_save()
 
-    @callback
-    def _async_calendar_issue(self) -> None:
-        issue_id = f"{self._entry_id}_booking_calendar_{self.subentry_id}"
-        if self.status.read_failures >= CALENDAR_FAILURES_FOR_ISSUE:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="booking_calendar_unreadable",
-                translation_placeholders={"calendar": self.title},
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-
-    @callback
-    def _async_sync_issues(self, wanted: dict[str, RepairIssue], read: set[str]) -> None:
-        """Raise this reconcile's problems; clear old ones, except of locks unread this time."""
-        for issue_id, issue in wanted.items():
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=(
-                    ir.IssueSeverity.WARNING
-                    if issue.problem in (Problem.DELAYED, Problem.DELETED_OUTSIDE)
-                    else ir.IssueSeverity.ERROR
-                ),
-                translation_key=issue.problem.value,
-                translation_placeholders={"calendar": self.title, **issue.placeholders},
-            )
-        for issue_id, issue in self._issues.items():
-            if issue_id in wanted:
-                continue
-            if issue.device_id in read or issue.device_id not in self.settings.locks:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            else:
-                wanted[issue_id] = issue
-        self._issues = wanted
-
-    def issue_id(self, key: str, problem: Problem, device_id: str) -> str:
-        """One issue per booking, lock and problem (the booking's key is hashed, not shown)."""
-        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-        return f"{self._entry_id}_{problem.value}_{self.subentry_id}_{digest}_{device_id}"
-
     def lock_names(self) -> dict[str, str]:
         """The calendar's locks' names, by Seam device id."""
         return {device_id: device.name for device_id, device in self._devices().items()}
+
+    def issue_id(self, key: str, problem: Problem, device_id: str) -> str:
+        """The repair issue's id of one booking, problem and lock."""
+        return self.issues.issue_id(key, problem, device_id)
 
     def key_for(self, booking: str, device_id: str) -> str:
         """The `common_code_key` of this booking's code on this lock."""

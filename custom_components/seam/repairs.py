@@ -11,9 +11,8 @@ from homeassistant.helpers import entity_platform, issue_registry as ir
 
 from .api import Device, DeviceError
 from .const import DOMAIN
+from .issues import BOOKING_ISSUE_PREFIX, async_raise_issue
 from .runtime import SeamConfigEntry
-
-BOOKING_ISSUE_PREFIX = "booking_"
 
 # Codes with their own explanation of what to do; any other code gets the generic one.
 KNOWN_ERRORS = frozenset(
@@ -59,15 +58,17 @@ def async_update_repairs(hass: HomeAssistant, entry: SeamConfigEntry) -> None:
             issue_id, key = _issue(device, error)
             issue_id = f"{entry.entry_id}_{issue_id}"
             wanted.add(issue_id)
-            _async_create(
+            async_raise_issue(
                 hass,
                 issue_id,
                 key,
                 ir.IssueSeverity.ERROR,
-                name=device.name,
-                code=error.code,
-                message=error.message or error.code,
-                workspace=entry.title,
+                {
+                    "name": device.name,
+                    "code": error.code,
+                    "message": error.message or error.code,
+                    "workspace": entry.title,
+                },
             )
     if cap_issue := _async_entity_cap_issue(hass, entry):
         wanted.add(cap_issue)
@@ -90,38 +91,19 @@ def _async_entity_cap_issue(hass: HomeAssistant, entry: SeamConfigEntry) -> str 
     if all(plan.others_enabled for plan in plans):
         return None
     issue_id = f"{entry.entry_id}_entity_cap"
-    _async_create(
+    async_raise_issue(
         hass,
         issue_id,
         "entity_cap",
         ir.IssueSeverity.WARNING,
-        workspace=entry.title,
-        locks=str(len(plans)),
-        cap=str(entity_platform.MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY),
-        disabled_locks=str(sum(not plan.lock_enabled for plan in plans)),
+        {
+            "workspace": entry.title,
+            "locks": str(len(plans)),
+            "cap": str(entity_platform.MAX_ENABLED_ENTITIES_PER_CONFIG_ENTRY),
+            "disabled_locks": str(sum(not plan.lock_enabled for plan in plans)),
+        },
     )
     return issue_id
-
-
-@callback
-def _async_create(
-    hass: HomeAssistant,
-    issue_id: str,
-    key: str,
-    severity: ir.IssueSeverity,
-    **placeholders: str,
-) -> None:
-    """Create or update one issue; it is fixed outside Home Assistant, so not fixable here."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        is_persistent=False,
-        severity=severity,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
 
 
 @callback

@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import Device
 from .booking_codes import BookingCalendar
-from .booking_run import CodeStatus
+from .booking_run import CodeStatus, label
 from .const import DOMAIN
 from .entity import SeamDescriptionEntity, async_add_lock_entities
 from .runtime import SeamConfigEntry
@@ -164,16 +164,16 @@ class BookingCodesSensor(SensorEntity):
             "last_check": status.last_reconcile,
             "bookings": [
                 {
-                    "booking": label,
-                    "check_in": dt_util.as_local(starts_at).isoformat(),
-                    "check_out": dt_util.as_local(ends_at).isoformat(),
+                    "booking": label(record),
+                    "check_in": dt_util.as_local(record.starts_at).isoformat(),
+                    "check_out": dt_util.as_local(record.ends_at).isoformat(),
                     "codes": {
                         names.get(device_id, device_id): code.value
                         for device_id, code in status.bookings.get(key, {}).items()
                     },
                 }
-                for key, (label, starts_at, ends_at) in sorted(
-                    status.labels.items(), key=lambda item: item[1][1]
+                for key, record in sorted(
+                    self._calendar.records.items(), key=lambda item: item[1].starts_at
                 )
             ],
         }
